@@ -1,0 +1,104 @@
+import Foundation
+
+/// Exact (erf) GELU in place: x * 0.5 * (1 + erf(x / sqrt 2)).
+public func geluInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
+    let invSqrt2: Float = 0.70710678118654752
+    var i = 0
+    while i + 8 <= count {
+        let v = load8(x + i)
+        store8(v * 0.5 * (1 + erf8(v * invSqrt2)), x + i)
+        i += 8
+    }
+    while i < count {
+        x[i] = x[i] * 0.5 * (1 + erfScalar(x[i] * invSqrt2))
+        i += 1
+    }
+}
+
+public func tanhInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
+    for i in 0..<count { x[i] = Foundation.tanh(x[i]) }
+}
+
+/// Softmax over each of `rows` rows of length `cols` (row stride `stride`), in place.
+public func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, stride: Int) {
+    for r in 0..<rows { softmaxInPlace(x + r * stride, count: cols) }
+}
+
+public func softmaxInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
+    var i = 0
+    var max8 = Float8(repeating: -.infinity)
+    while i + 8 <= count {
+        let v = load8(x + i)
+        max8 = max8.replacing(with: v, where: v .> max8)
+        i += 8
+    }
+    var maxValue = max8.max()
+    while i < count {
+        maxValue = max(maxValue, x[i])
+        i += 1
+    }
+    var sum8 = Float8()
+    i = 0
+    while i + 8 <= count {
+        let e = exp8(load8(x + i) - maxValue)
+        store8(e, x + i)
+        sum8 += e
+        i += 8
+    }
+    var sum = sum8.sum()
+    while i < count {
+        x[i] = expScalar(x[i] - maxValue)
+        sum += x[i]
+        i += 1
+    }
+    scaleInPlace(x, count: count, by: 1 / sum)
+}
+
+/// x *= factor elementwise.
+public func scaleInPlace(_ x: UnsafeMutablePointer<Float>, count: Int, by factor: Float) {
+    var i = 0
+    while i + 8 <= count {
+        store8(load8(x + i) * factor, x + i)
+        i += 8
+    }
+    while i < count {
+        x[i] *= factor
+        i += 1
+    }
+}
+
+/// LayerNorm over each row: (x - mean) / sqrt(var + eps) * gamma + beta, in place.
+public func layerNormRows(
+    _ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, gamma: Tensor, beta: Tensor, eps: Float
+) {
+    gamma.data.withUnsafeBufferPointer { g in
+        beta.data.withUnsafeBufferPointer { b in
+            for r in 0..<rows {
+                let row = x + r * cols
+                var sum: Float = 0
+                for c in 0..<cols { sum += row[c] }
+                let mean = sum / Float(cols)
+                var sq: Float = 0
+                for c in 0..<cols {
+                    let d = row[c] - mean
+                    sq += d * d
+                }
+                let inv = 1 / (sq / Float(cols) + eps).squareRoot()
+                for c in 0..<cols { row[c] = (row[c] - mean) * inv * g[c] + b[c] }
+            }
+        }
+    }
+}
+
+/// x += y elementwise.
+public func addInPlace(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, count: Int) {
+    var i = 0
+    while i + 8 <= count {
+        store8(load8(x + i) + load8(y + i), x + i)
+        i += 8
+    }
+    while i < count {
+        x[i] += y[i]
+        i += 1
+    }
+}

@@ -1,0 +1,34 @@
+import Dispatch
+
+/// Carries a value that is not Sendable into a parallel loop whose iterations touch disjoint parts of it.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Runs `body(0..<count)` on up to `count` threads and waits for all of them.
+func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+    if count == 1 { return body(0) }
+    withoutActuallyEscaping(body) { escapable in
+        let shared = UncheckedSendable(escapable)
+        DispatchQueue.concurrentPerform(iterations: count) { shared.value($0) }
+    }
+}
+
+/// Splits packed sequences into at most `shards` contiguous groups of about equal token counts,
+/// so each thread runs whole layers on its own rows with one join per layer.
+func shardSequences(lengths: [Int], tokens: Int, shards: Int) -> [Range<Int>] {
+    guard shards > 1, lengths.count > 1 else { return [0..<lengths.count] }
+    var ranges: [Range<Int>] = []
+    var begin = 0, accumulated = 0
+    for (index, length) in lengths.enumerated() {
+        accumulated += length
+        let target = tokens * (ranges.count + 1) / shards
+        if accumulated >= target, ranges.count < shards - 1, index + 1 < lengths.count {
+            ranges.append(begin..<(index + 1))
+            begin = index + 1
+        }
+    }
+    ranges.append(begin..<lengths.count)
+    return ranges
+}

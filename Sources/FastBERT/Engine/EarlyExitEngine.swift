@@ -1,0 +1,87 @@
+/// Batched early exit with real early termination. All samples run layer by layer; after each
+/// layer the classifier of that layer scores the survivors, those with uncertainty < speed
+/// leave, and the survivors' token rows are compacted so the next layer computes only them.
+/// speed 0 runs the teacher only (students are not evaluated); speed >= 1 exits everyone at layer 1.
+/// Not thread-safe: one caller at a time.
+public final class EarlyExitEngine {
+    public let model: FastBERTModel
+    let encoder: Encoder
+    let classifiers: [ClassifierRuntime]
+    let classifierScratch: [ClassifierScratch]
+    let hidden = Buffer(), logits = Buffer()
+    public private(set) var counters: EngineCounters
+
+    public init(model: FastBERTModel, threads: Int = 2) throws {
+        guard model.hasClassifiers else { throw EngineError.noClassifiers(model.headStatus) }
+        self.model = model
+        encoder = Encoder(model: model, threads: threads)
+        classifierScratch = (0..<encoder.threads).map { _ in ClassifierScratch() }
+        classifiers = model.classifiers.map { ClassifierRuntime($0, heads: model.config.fastbert.classifierHeads) }
+        counters = EngineCounters(layers: model.config.numLayers)
+    }
+
+    public var numLayers: Int { model.config.numLayers }
+    public var labels: [String] { model.config.fastbert.labels }
+
+    public func resetCounters() { counters = EngineCounters(layers: numLayers) }
+
+    public func classify(_ sequences: [[Int32]], speed: Float) throws -> [Prediction] {
+        try classify(PackedBatch(sequences), speed: speed)
+    }
+
+    public func classify(_ batch: PackedBatch, speed: Float) throws -> [Prediction] {
+        try encoder.validate(batch)
+        let h = model.config.hiddenSize, labelCount = model.config.fastbert.numLabels
+        var results = [Prediction?](repeating: nil, count: batch.count)
+        guard batch.count > 0 else { return [] }
+        let state = hidden.reserve(batch.tokenCount * h)
+        let logitRows = logits.reserve(batch.count * labelCount)
+        encoder.embed(batch, into: state)
+
+        var active = Array(0..<batch.count)  // original index of each surviving sequence
+        var starts = batch.starts, lengths = batch.lengths
+        var tokens = batch.tokenCount
+        for layer in 0..<numLayers {
+            encoder.layer(layer, hidden: state, tokens: tokens, starts: starts, lengths: lengths)
+            counters.encoderRows[layer] += tokens
+            let isLast = layer == numLayers - 1
+            guard isLast || speed > 0 else { continue }
+
+            let shards = shardSequences(lengths: lengths, tokens: tokens, shards: encoder.threads)
+            let (rows, output) = (UncheckedSendable(state), UncheckedSendable(logitRows))
+            parallelFor(shards.count) { [classifiers, classifierScratch, starts, lengths] k in
+                classifierForward(classifiers[layer], hidden: rows.value, hiddenSize: h, starts: starts, lengths: lengths,
+                                  sequences: shards[k], scratch: classifierScratch[k], logits: output.value)
+            }
+            counters.classifierSequences[layer] += active.count
+            var kept = 0, keptTokens = 0
+            for (position, original) in active.enumerated() {
+                let row = logitRows + position * labelCount
+                softmaxInPlace(row, count: labelCount)
+                let u = normalizedEntropy(row, count: labelCount)
+                if isLast || speed >= 1 || u < speed {
+                    let probabilities = Array(UnsafeBufferPointer(start: row, count: labelCount))
+                    let label = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
+                    results[original] = Prediction(label: label, probabilities: probabilities, exitLayer: layer + 1, uncertainty: u)
+                    counters.exits[layer] += 1
+                } else {
+                    // Survivors move forward in place; order is kept, so rows never overlap wrongly.
+                    if keptTokens != starts[position] {
+                        (state + keptTokens * h).update(from: state + starts[position] * h, count: lengths[position] * h)
+                    }
+                    active[kept] = original
+                    starts[kept] = keptTokens
+                    lengths[kept] = lengths[position]
+                    kept += 1
+                    keptTokens += lengths[position]
+                }
+            }
+            active.removeLast(active.count - kept)
+            starts.removeLast(starts.count - kept)
+            lengths.removeLast(lengths.count - kept)
+            tokens = keptTokens
+            if active.isEmpty { break }
+        }
+        return results.map { $0! }
+    }
+}

@@ -1,0 +1,55 @@
+/// One post-LN BERT layer prepared for inference: Q, K and V fused into one [3H, H] product.
+struct EncoderLayerRuntime: Sendable {
+    let weights: EncoderLayerWeights
+    let qkv: LinearWeights
+
+    init(_ weights: EncoderLayerWeights) {
+        self.weights = weights
+        qkv = LinearWeights(
+            weight: Tensor(shape: [3 * weights.query.outFeatures, weights.query.inFeatures],
+                           data: weights.query.weight.data + weights.key.weight.data + weights.value.weight.data),
+            bias: Tensor(shape: [3 * weights.query.outFeatures],
+                         data: weights.query.bias.data + weights.key.bias.data + weights.value.bias.data))
+    }
+}
+
+/// Scratch space for the encoder, grown to the largest batch seen and then reused.
+final class EncoderScratch {
+    let qkv = Buffer(), context = Buffer(), projected = Buffer(), intermediate = Buffer(), scores = Buffer()
+}
+
+/// hidden <- LayerNorm(h + FFN(h)) with h = LayerNorm(hidden + Attention(hidden)), for the packed
+/// rows of `sequences` (a contiguous range of the batch's sequences).
+func encoderLayerForward(
+    _ layer: EncoderLayerRuntime, hidden allRows: UnsafeMutablePointer<Float>,
+    starts: [Int], lengths: [Int], sequences: Range<Int>, config: BertConfig, scratch: EncoderScratch
+) {
+    guard !sequences.isEmpty else { return }
+    let h = config.hiddenSize, ff = config.intermediateSize
+    let base = starts[sequences.lowerBound]
+    let tokens = starts[sequences.upperBound - 1] + lengths[sequences.upperBound - 1] - base
+    let hidden = allRows + base * h
+    var maxLength = 0
+    for s in sequences { maxLength = max(maxLength, lengths[s]) }
+    let qkv = scratch.qkv.reserve(tokens * 3 * h)
+    let context = scratch.context.reserve(tokens * h)
+    let projected = scratch.projected.reserve(tokens * h)
+    let intermediate = scratch.intermediate.reserve(tokens * ff)
+    let scores = scratch.scores.reserve(maxLength * maxLength)
+    let w = layer.weights
+
+    linear(hidden, rows: tokens, weight: layer.qkv.weight, bias: layer.qkv.bias, into: qkv)
+    packedSelfAttention(qkv: qkv, starts: starts, lengths: lengths, sequences: sequences, base: base,
+                        heads: config.numHeads, headSize: config.headSize, context: context, scores: scores)
+    linear(context, rows: tokens, weight: w.attentionOutput.weight, bias: w.attentionOutput.bias, into: projected)
+    addInPlace(hidden, projected, count: tokens * h)
+    layerNormRows(hidden, rows: tokens, cols: h, gamma: w.attentionNorm.gamma, beta: w.attentionNorm.beta,
+                  eps: config.layerNormEps)
+
+    linear(hidden, rows: tokens, weight: w.intermediate.weight, bias: w.intermediate.bias, into: intermediate)
+    geluInPlace(intermediate, count: tokens * ff)
+    linear(intermediate, rows: tokens, weight: w.output.weight, bias: w.output.bias, into: projected)
+    addInPlace(hidden, projected, count: tokens * h)
+    layerNormRows(hidden, rows: tokens, cols: h, gamma: w.outputNorm.gamma, beta: w.outputNorm.beta,
+                  eps: config.layerNormEps)
+}

@@ -1,0 +1,67 @@
+/// Stage 1's forward and backward over one packed batch:
+/// embeddings -> L encoder layers -> teacher classifier -> cross-entropy.
+/// With a frozen backbone the encoder runs on the inference path and only the teacher is differentiated.
+final class FineTuningGraph {
+    let config: BertConfig
+    let embeddingCache = EmbeddingCache()
+    let layerCaches: [EncoderLayerCache]
+    let layerScratch = EncoderLayerScratch()
+    let classifierCache = ClassifierCache()
+    let hidden = Buffer(), hiddenGradient = Buffer(), logits = Buffer(), logitsGradient = Buffer()
+
+    init(config: BertConfig) {
+        self.config = config
+        layerCaches = (0..<config.numLayers).map { _ in EncoderLayerCache() }
+    }
+
+    struct Result {
+        var loss: Float
+        var predictions: [Int]
+    }
+
+    /// Adds this batch's gradients (of the mean loss) to `gradients` and returns the loss.
+    /// `frozenBackbone`: an inference encoder for the same weights; then the backbone gets no gradient.
+    func step(
+        model: FastBERTModel, batch: PackedBatch, targets: [Int], dropout: Float, rng: inout SeededRandom,
+        gradients: inout FastBERTModel, frozenBackbone: Encoder?
+    ) throws -> Result {
+        let h = config.hiddenSize, tokens = batch.tokenCount, n = config.fastbert.numLabels, b = batch.count
+        let teacherIndex = config.numLayers - 1
+        let shape = AttentionShape(starts: batch.starts, lengths: batch.lengths, heads: config.numHeads,
+                                   headSize: config.headSize)
+        let x = hidden.reserve(tokens * h)
+        if let frozenBackbone {
+            let last = try frozenBackbone.allHiddenStates(batch).last!
+            last.withPointer { x.update(from: $0, count: tokens * h) }
+        } else {
+            embeddingTrainingForward(batch, weights: model.backbone.embeddings, eps: config.layerNormEps, dropout: dropout,
+                                     rng: &rng, cache: embeddingCache, hidden: x)
+            for (layer, cache) in zip(model.backbone.layers, layerCaches) {
+                encoderLayerTrainingForward(layer, hidden: x, shape: shape, config: config, dropout: dropout, rng: &rng,
+                                            cache: cache, scratch: layerScratch)
+            }
+        }
+        let heads = config.fastbert.classifierHeads
+        let teacher = model.classifiers[teacherIndex]
+        let z = logits.reserve(b * n), dz = logitsGradient.reserve(b * n)
+        classifierTrainingForward(teacher, heads: heads, hidden: x, starts: batch.starts, lengths: batch.lengths,
+                                  cache: classifierCache, logits: z)
+        let predictions = (0..<b).map { s in (0..<n).max { z[s * n + $0] < z[s * n + $1] }! }
+        let loss = crossEntropyLoss(logits: z, targets: targets, classes: n, gradient: dz)
+
+        let dx = frozenBackbone == nil ? hiddenGradient.reserve(tokens * h) : nil
+        classifierTrainingBackward(teacher, heads: heads, hidden: x, starts: batch.starts, lengths: batch.lengths,
+                                   cache: classifierCache, logitsGradient: dz,
+                                   weightGradient: &gradients.classifiers[teacherIndex], inputGradient: dx)
+        if let dx {
+            for layer in (0..<config.numLayers).reversed() {
+                encoderLayerTrainingBackward(model.backbone.layers[layer], gradient: dx, shape: shape, config: config,
+                                             dropout: dropout, cache: layerCaches[layer], scratch: layerScratch,
+                                             weightGradient: &gradients.backbone.layers[layer])
+            }
+            embeddingTrainingBackward(batch, weights: model.backbone.embeddings, dropout: dropout, cache: embeddingCache,
+                                      gradient: dx, weightGradient: &gradients.backbone.embeddings)
+        }
+        return Result(loss: loss, predictions: predictions)
+    }
+}

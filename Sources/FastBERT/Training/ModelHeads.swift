@@ -1,0 +1,62 @@
+import Foundation
+
+/// The FastBERT classifiers alone (fastbert.classifiers.* tensors, ~0.7M parameters), with the
+/// config's FastBERT section in the file's metadata, so a trained model can ship as a small file
+/// next to a shared backbone and be put back together with `load(backboneDirectory:headsFile:)`.
+public enum ModelHeads {
+    static let metadataKey = "fastbert_config"
+
+    public static func save(_ model: FastBERTModel, to path: String, dtype: SafeTensorsWriter.DType = .f16) throws {
+        let heads = model.namedTensors().filter { $0.key.hasPrefix("fastbert.classifiers.") }
+        let f = model.config.fastbert
+        let section: [String: Any] = [
+            "labels": f.labels, "classifier_hidden": f.classifierHidden, "classifier_heads": f.classifierHeads,
+            "teacher_trained": f.teacherTrained, "students_distilled": f.studentsDistilled, "model_id": f.modelId,
+            "layers": model.config.numLayers, "hidden_size": model.config.hiddenSize,
+        ]
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: section, options: [.sortedKeys]), as: UTF8.self)
+        try SafeTensorsWriter.write(heads, to: path, dtype: dtype, metadata: [metadataKey: json, "format": "pt"])
+    }
+
+    /// The backbone in `backboneDirectory` with the classifiers (and labels) from `headsFile`.
+    public static func load(backboneDirectory: String, headsFile: String) throws -> FastBERTModel {
+        let file = try SafeTensorsFile(path: headsFile)
+        guard let text = file.metadata[metadataKey],
+              let section = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+              let labels = section["labels"] as? [String] else {
+            throw ModelFileError.badConfig(file: headsFile, detail: "no '\(metadataKey)' metadata with labels")
+        }
+        var config = try BertConfig.load(path: ModelDirectory.path(backboneDirectory, ModelDirectory.configFile))
+        guard (section["layers"] as? Int) == config.numLayers, (section["hidden_size"] as? Int) == config.hiddenSize else {
+            throw ModelFileError.badConfig(file: headsFile, detail: "heads were trained for another backbone shape")
+        }
+        config.fastbert.labels = labels
+        config.fastbert.classifierHidden = section["classifier_hidden"] as? Int ?? 128
+        config.fastbert.classifierHeads = section["classifier_heads"] as? Int ?? 2
+        config.fastbert.teacherTrained = section["teacher_trained"] as? Bool ?? false
+        config.fastbert.studentsDistilled = section["students_distilled"] as? Bool ?? false
+        config.fastbert.modelId = section["model_id"] as? String ?? ""
+        let backbone = try ModelDirectory.load(backboneDirectory).backbone
+        let classifiers = try FastBERTModel.decodeClassifiers(file: file, config: config)
+        return FastBERTModel(config: config, backbone: backbone, classifiers: classifiers)
+    }
+}
+
+extension FastBERTModel {
+    /// Reads only the classifier tensors of `file` for `config`.
+    static func decodeClassifiers(file: SafeTensorsFile, config: BertConfig) throws -> [ClassifierWeights] {
+        let h = config.hiddenSize, c = config.fastbert.classifierHidden, n = config.fastbert.numLabels
+        return try (0..<config.numLayers).map { i in
+            let p = TensorNames.classifier(i)
+            typealias N = TensorNames.Classifier
+            func lin(_ name: String, _ out: Int, _ inFeatures: Int) throws -> LinearWeights {
+                LinearWeights(weight: try file.tensor("\(p).\(name).weight", shape: [out, inFeatures]),
+                              bias: try file.tensor("\(p).\(name).bias", shape: [out]))
+            }
+            return ClassifierWeights(
+                input: try lin(N.input, c, h), query: try lin(N.query, c, c), key: try lin(N.key, c, c),
+                value: try lin(N.value, c, c), attentionOutput: try lin(N.attentionOutput, c, c),
+                hidden: try lin(N.hidden, c, c), logits: try lin(N.logits, n, c))
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import FastBERT
+
+/// What the inference thread did with one micro-batch.
+struct BatchOutcome: Sendable {
+    var items: [WorkItem]
+    /// One prediction (or the engine's error for that item) per item.
+    var predictions: [Result<Prediction, InferenceFailure>]
+    var speed: Float
+    var startedNanos: UInt64
+    var finishedNanos: UInt64
+}
+
+/// The engine rejected a batch (e.g. token ids outside the vocabulary).
+struct InferenceFailure: Error, Sendable {
+    var message: String
+}

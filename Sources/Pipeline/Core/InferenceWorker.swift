@@ -1,0 +1,92 @@
+import FastBERT
+import Foundation
+
+/// Runs the early-exit engine on its own OS thread (the engine is not thread-safe and its
+/// matrix kernels block): takes micro-batches from the queue until it is closed and drained
+/// (or `abort` is called), and hands each outcome to `onBatch` on that thread.
+final class InferenceWorker: @unchecked Sendable {
+    private let model: FastBERTModel
+    private let queue: BatchQueue
+    private let maxBatch: Int
+    private let maxWait: Duration
+    private let speed: Protected<Float>
+    private let onBatch: @Sendable (BatchOutcome) -> Void
+    private let finished = Latch()
+    private let aborted = Protected(false)
+
+    init(
+        model: FastBERTModel, queue: BatchQueue, maxBatch: Int, maxWait: Duration, speed: Float,
+        onBatch: @escaping @Sendable (BatchOutcome) -> Void
+    ) {
+        self.model = model
+        self.queue = queue
+        self.maxBatch = maxBatch
+        self.maxWait = maxWait
+        self.speed = Protected(speed)
+        self.onBatch = onBatch
+    }
+
+    /// The current exit threshold (adjustable while running).
+    var currentSpeed: Float {
+        get { speed.current }
+        set { speed.set(newValue) }
+    }
+
+    /// Builds the engine on the worker thread and starts the loop; throws if the model has no
+    /// classifiers.
+    func start() throws(PipelineError) {
+        let ready = Latch()
+        let failure = Protected<String?>(nil)
+        PipelineThread.start(name: "fastbert-inference") { [self] in
+            let engine: EarlyExitEngine
+            do {
+                engine = try EarlyExitEngine(model: model)
+            } catch {
+                failure.set("\(error)")
+                ready.signal()
+                finished.signal()
+                return
+            }
+            ready.signal()
+            loop(engine)
+            finished.signal()
+        }
+        ready.wait()
+        if let message = failure.current {
+            throw .model(directory: model.config.fastbert.modelId, reason: message)
+        }
+    }
+
+    /// Stops after the current batch; queued items are left unprocessed.
+    func abort() { aborted.set(true) }
+
+    /// Waits for the loop to end; false on timeout.
+    @discardableResult
+    func join(timeout: Duration) -> Bool { finished.wait(timeout: timeout) }
+
+    private func loop(_ engine: EarlyExitEngine) {
+        while !aborted.current, let batch = queue.nextBatch(maxCount: maxBatch, maxWait: maxWait) {
+            let speed = self.speed.current
+            let started = MonotonicTime.now()
+            let predictions = classify(batch, engine: engine, speed: speed)
+            onBatch(BatchOutcome(items: batch, predictions: predictions, speed: speed,
+                                 startedNanos: started, finishedNanos: MonotonicTime.now()))
+        }
+    }
+
+    /// The whole batch at once; if the engine rejects it, each item alone, so one bad input
+    /// fails only itself.
+    private func classify(_ batch: [WorkItem], engine: EarlyExitEngine, speed: Float) -> [Result<Prediction, InferenceFailure>] {
+        if let all = try? engine.classify(batch.map(\.tokens), speed: speed) { return all.map { .success($0) } }
+        return batch.map { item in
+            do {
+                guard let prediction = try engine.classify([item.tokens], speed: speed).first else {
+                    return .failure(InferenceFailure(message: "engine returned no prediction"))
+                }
+                return .success(prediction)
+            } catch {
+                return .failure(InferenceFailure(message: "\(error)"))
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import FastBERT
+import Kafka
+import Logging
+import Tokenizers
+
+/// The source-independent middle of a pipeline: decode and validate -> tokenize ->
+/// micro-batch -> early-exit engine -> encode -> produce -> acknowledge in the tracker.
+/// Rejected records become dead letters. Used by `ServePipeline` (consumer group) and
+/// `ReplayPipeline` (assigned ranges).
+final class PipelineCore: @unchecked Sendable {
+    let tracker: OffsetTracker
+    let queue: BatchQueue
+    let metrics: PipelineMetrics
+    private let settings: ProcessingSettings
+    private let model: LoadedModel
+    private let encoder: RecordEncoder
+    private let logger: Logger
+    private var worker: InferenceWorker!
+    private(set) var publisher: OutputPublisher!
+
+    init(
+        model: LoadedModel, settings: ProcessingSettings, producerConfig: KafkaConfig, tracker: OffsetTracker,
+        metrics: PipelineMetrics, logger: Logger, onFatal: @escaping @Sendable (KafkaError) -> Void
+    ) throws(PipelineError) {
+        self.model = model
+        self.settings = settings
+        self.tracker = tracker
+        self.metrics = metrics
+        self.logger = logger
+        queue = BatchQueue(capacity: settings.queueCapacity)
+        encoder = RecordEncoder(routing: settings.routing, modelId: model.modelId, labels: model.labels, numLayers: model.numLayers)
+        publisher = try OutputPublisher(config: producerConfig, tracker: tracker, metrics: metrics, logger: logger, onFatal: onFatal)
+        worker = InferenceWorker(
+            model: model.model, queue: queue, maxBatch: settings.maxBatch, maxWait: settings.maxWait, speed: settings.speed
+        ) { [unowned self] outcome in handle(outcome) }
+        metrics.speed.record(Double(settings.speed))
+    }
+
+    /// Builds the engine on its thread and starts inference.
+    func start() throws(PipelineError) { try worker.start() }
+
+    /// Takes one consumed record: tracks it, then queues it for inference or dead-letters it.
+    /// Blocks while the inference queue is full.
+    func intake(_ message: KafkaMessage) {
+        let received = MonotonicTime.now()
+        metrics.messagesIn.increment()
+        let ticket = tracker.track(message.topicPartition, offset: message.offset)
+        switch settings.decoder.decode(message.value) {
+        case .failure(let rejection):
+            publisher.publish(encoder.deadLetter(for: message, rejection: rejection, ticket: ticket, receivedNanos: received))
+        case .success(let text):
+            let tokens = model.tokenizer.encode(text, maxLength: model.maxLength).ids
+            queue.push(WorkItem(message: message, ticket: ticket, tokens: tokens, receivedNanos: received))
+        }
+    }
+
+    /// Ends intake and waits (until `deadline`) for queued records to be classified and every
+    /// output to be acknowledged. False if time ran out (inference is then aborted).
+    func drain(deadline: ContinuousClock.Instant) -> Bool {
+        queue.close()
+        let clock = ContinuousClock()
+        if !worker.join(timeout: max(.zero, deadline - clock.now)) {
+            worker.abort()
+            logger.warning("drain: inference did not finish in time", metadata: ["queued": "\(queue.count)"])
+            return false
+        }
+        return publisher.waitUntilIdle(timeout: max(.zero, deadline - clock.now))
+    }
+
+    /// Closes the producer (after `drain`).
+    func close(timeout: Duration) { publisher.close(timeout: timeout) }
+
+    /// One micro-batch came back from the engine (inference thread).
+    private func handle(_ outcome: BatchOutcome) {
+        metrics.batchSize.record(outcome.items.count)
+        metrics.inference.recordNanoseconds(Int64(clamping: outcome.finishedNanos &- outcome.startedNanos))
+        for (item, result) in zip(outcome.items, outcome.predictions) {
+            metrics.queueWait.recordNanoseconds(Int64(clamping: outcome.startedNanos &- item.receivedNanos))
+            switch result {
+            case .success(let prediction):
+                metrics.recordExit(layer: prediction.exitLayer)
+                do {
+                    publisher.publish(try encoder.result(for: item, prediction: prediction, speed: outcome.speed))
+                } catch {
+                    deadLetter(item, detail: "cannot encode result: \(error)")
+                }
+            case .failure(let failure):
+                deadLetter(item, detail: failure.message)
+            }
+        }
+    }
+
+    private func deadLetter(_ item: WorkItem, detail: String) {
+        publisher.publish(encoder.deadLetter(
+            for: item.message, rejection: InputRejection(.inferenceFailed, detail), ticket: item.ticket,
+            receivedNanos: item.receivedNanos))
+    }
+}

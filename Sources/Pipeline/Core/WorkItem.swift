@@ -1,0 +1,10 @@
+import Kafka
+
+/// One valid input on its way to the engine: the consumed record, its tokens, its tracker
+/// ticket (nil for untracked re-deliveries) and when the pipeline received it.
+struct WorkItem: Sendable {
+    var message: KafkaMessage
+    var ticket: AckTicket?
+    var tokens: [Int32]
+    var receivedNanos: UInt64
+}

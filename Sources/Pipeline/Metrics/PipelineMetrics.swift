@@ -1,0 +1,78 @@
+import Kafka
+import Metrics
+import Prometheus
+
+/// The pipeline's metrics (swift-metrics handles backed by a private Prometheus registry, so
+/// several pipelines can live in one process, e.g. in tests). Names follow Prometheus style.
+public final class PipelineMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+
+    let messagesIn: Metrics.Counter
+    let messagesOut: Metrics.Counter
+    let produceRetries: Metrics.Counter
+    let consumerErrors: Metrics.Counter
+    let commits: Metrics.Counter
+    let commitFailures: Metrics.Counter
+    let batchSize: Metrics.Recorder
+    let queueWait: Metrics.Timer
+    let inference: Metrics.Timer
+    let endToEnd: Metrics.Timer
+    let speed: Metrics.Gauge
+    let inFlight: Meter
+    private let exits: [Metrics.Counter]
+    private let deadLetters: [DeadLetterReason: Metrics.Counter]
+
+    public init(numLayers: Int, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        let latencyBuckets: [Duration] = [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+            .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30),
+        ]
+        factory.defaultDurationHistogramBuckets = latencyBuckets
+        factory.valueHistogramBuckets["fastbert_batch_size"] = [1, 2, 4, 8, 16, 32, 64, 128, 256]
+        self.factory = factory
+
+        messagesIn = Metrics.Counter(label: "fastbert_messages_in_total", factory: factory)
+        messagesOut = Metrics.Counter(label: "fastbert_messages_out_total", factory: factory)
+        produceRetries = Metrics.Counter(label: "fastbert_produce_retries_total", factory: factory)
+        consumerErrors = Metrics.Counter(label: "fastbert_consumer_errors_total", factory: factory)
+        commits = Metrics.Counter(label: "fastbert_commits_total", factory: factory)
+        commitFailures = Metrics.Counter(label: "fastbert_commit_failures_total", factory: factory)
+        batchSize = Metrics.Recorder(label: "fastbert_batch_size", aggregate: true, factory: factory)
+        queueWait = Metrics.Timer(label: "fastbert_queue_wait_seconds", factory: factory)
+        inference = Metrics.Timer(label: "fastbert_inference_seconds", factory: factory)
+        endToEnd = Metrics.Timer(label: "fastbert_end_to_end_seconds", factory: factory)
+        speed = Metrics.Gauge(label: "fastbert_speed", factory: factory)
+        inFlight = Meter(label: "fastbert_in_flight_messages", factory: factory)
+        exits = (1...max(1, numLayers)).map {
+            Metrics.Counter(label: "fastbert_exits_total", dimensions: [("layer", String($0))], factory: factory)
+        }
+        var deadLetters: [DeadLetterReason: Metrics.Counter] = [:]
+        for reason in DeadLetterReason.allCases {
+            deadLetters[reason] = Metrics.Counter(label: "fastbert_dead_letters_total", dimensions: [("reason", reason.rawValue)], factory: factory)
+        }
+        self.deadLetters = deadLetters
+    }
+
+    /// A sample left the network at `layer` (1-based).
+    func recordExit(layer: Int) {
+        exits[min(max(layer, 1), exits.count) - 1].increment()
+    }
+
+    func recordDeadLetter(_ reason: DeadLetterReason) {
+        deadLetters[reason]?.increment()
+    }
+
+    /// Consumer lag (high watermark - committed offset) of one partition.
+    func recordLag(_ lag: Int64, partition: TopicPartition) {
+        Metrics.Gauge(label: "fastbert_consumer_lag",
+              dimensions: [("topic", partition.topic), ("partition", String(partition.partition))],
+              factory: factory).record(lag)
+    }
+
+    /// Prometheus text exposition of every metric.
+    public func exposition() -> String { registry.emitToString() }
+}

@@ -1,0 +1,119 @@
+import Kafka
+import Logging
+import ServiceLifecycle
+
+/// `fastbert replay`: classifies a fixed range of a topic into a named output topic.
+/// Partitions are assigned directly (no consumer group, nothing committed); the range end is
+/// captured at the start, so the replay terminates even while the topic grows. Records are
+/// processed exactly like `serve` does (same decoder, engine, encoder, dead letters).
+public final class ReplayPipeline: Service, @unchecked Sendable {
+    private let configuration: ReplayConfiguration
+    private let model: LoadedModel
+    private let logger: Logger
+    private let stopRequested = Protected(false)
+    private let fatal = Protected<KafkaError?>(nil)
+    public let metrics: PipelineMetrics
+    /// The summary once `run` has finished.
+    public private(set) var summary: ReplaySummary?
+
+    public init(configuration: ReplayConfiguration, model: LoadedModel, logger: Logger = Logger(label: "fastbert.replay")) {
+        self.configuration = configuration
+        self.model = model
+        self.logger = logger
+        metrics = PipelineMetrics(numLayers: model.numLayers)
+    }
+
+    public func stop() { stopRequested.set(true) }
+
+    public func run() async throws {
+        let result = await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Result<ReplaySummary, PipelineError>, Never>) in
+                    PipelineThread.start(name: "fastbert-replay") { [self] in
+                        continuation.resume(returning: runBlocking())
+                    }
+                }
+            } onCancel: { [stopRequested] in stopRequested.set(true) }
+        } onGracefulShutdown: { [stopRequested] in stopRequested.set(true) }
+        summary = try result.get()
+    }
+
+    /// Runs the whole replay on the calling thread.
+    public func runBlocking() -> Result<ReplaySummary, PipelineError> {
+        do throws(PipelineError) {
+            return .success(try replay())
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func replay() throws(PipelineError) -> ReplaySummary {
+        let started = MonotonicTime.now()
+        let producerConfig = ClientProperties.producerConfig(brokers: configuration.brokers, configuration.kafkaProperties)
+        let admin: KafkaAdmin
+        do { admin = try KafkaAdmin(config: producerConfig, logger: logger) } catch { throw .kafka(error) }
+        let plans = try ReplayPlanner.plan(
+            topic: configuration.inputTopic, start: configuration.start, end: configuration.end, admin: admin,
+            partitions: configuration.partitions)
+        var processing = configuration.processing
+        processing.routing.outputPartitions = try? Int32(admin.partitionCount(topic: processing.routing.outputTopic, timeout: .seconds(5)))
+        if let dlq = processing.routing.deadLetterTopic {
+            processing.routing.deadLetterPartitions = try? Int32(admin.partitionCount(topic: dlq, timeout: .seconds(5)))
+        }
+        let active = plans.filter { !$0.isEmpty }
+        let total = plans.reduce(0) { $0 + $1.count }
+        logger.info("replay plan", metadata: [
+            "topic": "\(configuration.inputTopic)", "records": "\(total)",
+            "partitions": "\(plans.map { "\($0.partition):[\($0.start),\($0.end))" })",
+        ])
+
+        let tracker = OffsetTracker()
+        let core = try PipelineCore(
+            model: model, settings: processing, producerConfig: producerConfig, tracker: tracker, metrics: metrics,
+            logger: logger
+        ) { [fatal, stopRequested] error in
+            fatal.set(error)
+            stopRequested.set(true)
+        }
+        try core.start()
+        tracker.assign(active.map { TopicPartition(topic: configuration.inputTopic, partition: $0.partition) })
+
+        var progress = ReplayProgress(plans: active)
+        let bar = configuration.showProgress ? ProgressBar(label: "replay", total: total) : nil
+        if !active.isEmpty {
+            let consumer: KafkaConsumer
+            do {
+                var config = KafkaConfig(bootstrapServers: configuration.brokers, [("enable.partition.eof", "true")])
+                for (k, v) in ClientProperties.select(configuration.kafkaProperties, for: "consumer") { config[k] = v }
+                consumer = try KafkaConsumer(config: config, logger: logger)
+                try consumer.assign(active.map { TopicPartitionOffset(topic: configuration.inputTopic, partition: $0.partition, offset: $0.start) })
+            } catch {
+                core.queue.close()
+                throw .kafka(error)
+            }
+            while !stopRequested.current, !progress.isComplete {
+                if let message = consumer.poll(timeout: .milliseconds(100)) {
+                    switch progress.classify(message) {
+                    case .process: core.intake(message)
+                    case .skip, .ignore: break
+                    }
+                    if progress.isComplete(message.partition) {
+                        try? consumer.pause([message.topicPartition])
+                    }
+                }
+                bar?.update(done: progress.scanned - Int64(tracker.pendingCount()))
+            }
+            try? consumer.close()
+        }
+        let drained = fatal.current == nil
+            && core.drain(deadline: ContinuousClock.now.advanced(by: configuration.drainTimeout))
+        let pending = tracker.pendingCount()
+        bar?.finish(done: progress.scanned - Int64(pending))
+        core.close(timeout: .seconds(5))
+        if let failure = fatal.current { throw .producerFatal(failure) }
+        if !drained { throw .shutdownIncomplete(unacknowledged: pending) }
+        return ReplaySummary(
+            rangeSize: total, processed: progress.processed, filtered: progress.filtered,
+            seconds: MonotonicTime.seconds(since: started), plans: plans)
+    }
+}

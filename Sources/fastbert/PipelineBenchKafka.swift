@@ -1,0 +1,62 @@
+import Foundation
+import Kafka
+
+/// Kafka sides of the benchmark: preloading inputs, and a paced latency run.
+enum PipelineBenchKafka {
+    struct Latency {
+        var p50: Double
+        var p99: Double
+        var max: Double
+        var count: Int
+    }
+
+    static func produce(cluster: MockCluster, topic: String, texts: [String]) throws {
+        let producer = try KafkaProducer(config: cluster.clientConfig([("linger.ms", "5")])) { _ in }
+        for (i, text) in texts.enumerated() {
+            try producer.send(topic: topic, key: "bench-\(i)", value: text)
+        }
+        try producer.close(timeout: .seconds(60))
+    }
+
+    /// Produces at `rate` for `seconds` and measures output receive time - input timestamp.
+    static func latencyRun(cluster: MockCluster, input: String, output: String, rate: Double, seconds: Double) throws -> Latency {
+        let consumer = try KafkaConsumer(config: cluster.clientConfig())
+        let admin = try KafkaAdmin(config: cluster.clientConfig())
+        let partitions = try admin.partitionCount(topic: output)
+        // Start after the throughput run's outputs.
+        var starts: [TopicPartitionOffset] = []
+        for p in 0..<Int32(partitions) {
+            starts.append(TopicPartitionOffset(topic: output, partition: p, offset: try admin.watermarks(topic: output, partition: p).high))
+        }
+        try consumer.assign(starts)
+        defer { try? consumer.close() }
+        let total = Int(rate * seconds)
+        let producer = try KafkaProducer(config: cluster.clientConfig([("linger.ms", "0")])) { _ in }
+        let feeder = Thread {
+            let start = Date()
+            for i in 0..<total {
+                let due = start.addingTimeInterval(Double(i) / rate)
+                let wait = due.timeIntervalSinceNow
+                if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+                let text = PipelineDemoSentences.all[i % PipelineDemoSentences.all.count].text
+                try? producer.send(topic: input, key: "latency-\(i)", value: text)
+            }
+            try? producer.flush(timeout: .seconds(30))
+        }
+        feeder.start()
+        var latencies: [Double] = []
+        let deadline = Date().addingTimeInterval(seconds + 60)
+        while latencies.count < total, Date() < deadline {
+            guard let m = consumer.poll(timeout: .milliseconds(100)), m.error == nil, let value = m.value,
+                  let json = try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any],
+                  let sent = json["input_timestamp_ms"] as? Int64 ?? (json["input_timestamp_ms"] as? Int).map(Int64.init)
+            else { continue }
+            latencies.append(Date().timeIntervalSince1970 * 1000 - Double(sent))
+        }
+        latencies.sort()
+        func percentile(_ q: Double) -> Double {
+            latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(q * Double(latencies.count)))]
+        }
+        return Latency(p50: percentile(0.5), p99: percentile(0.99), max: latencies.last ?? 0, count: latencies.count)
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Pipeline
+
+/// Model and record-processing options shared by `serve` and `replay`.
+struct PipelineProcessingOptions: ParsableArguments {
+    @Option(help: "Model folder (config.json, model.safetensors, vocab.txt/tokenizer.json).")
+    var model: String = "models/demo"
+
+    @Option(help: "Exit threshold on normalized entropy: 0 = full depth, higher = earlier exits.")
+    var speed: Float = 0.1
+
+    @Option(help: "Flush a micro-batch at this many messages...")
+    var maxBatch: Int = 32
+
+    @Option(help: "...or when its oldest message has waited this many milliseconds.")
+    var maxWaitMs: Int = 20
+
+    @Option(help: "Dead-letter topic for bad inputs (default: error records on the output topic).")
+    var dlqTopic: String?
+
+    @Option(help: "Input value format: text (UTF-8) or json.")
+    var inputFormat: String = "text"
+
+    @Option(help: "Field holding the text in JSON inputs (dotted path allowed).")
+    var textField: String = "text"
+
+    @Option(help: "Reject values larger than this many bytes (smaller ones are truncated to the model's max tokens).")
+    var maxBytes: Int = 512 * 1024
+
+    @Option(help: "Maximum tokens per input, [CLS] and [SEP] included.")
+    var maxLength: Int = 128
+
+    @Option(help: "librdkafka property KEY=VALUE for both clients (prefix consumer. or producer. for one); repeatable.")
+    var kafka: [String] = []
+
+    @Option(help: "Threads for matrix products.")
+    var threads: Int = 2
+
+    func validate() throws {
+        guard (0...1).contains(speed) else { throw ValidationError("--speed must be in [0, 1]") }
+        guard maxBatch > 0 else { throw ValidationError("--max-batch must be positive") }
+        guard maxWaitMs >= 0 else { throw ValidationError("--max-wait-ms must not be negative") }
+        guard InputFormat(rawValue: inputFormat) != nil else { throw ValidationError("--input-format must be text or json") }
+        guard maxBytes > 0 else { throw ValidationError("--max-bytes must be positive") }
+        guard maxLength >= 2 else { throw ValidationError("--max-length must be at least 2") }
+        _ = try parseKafkaProperties(kafka)
+    }
+
+    func settings(outputTopic: String) -> ProcessingSettings {
+        ProcessingSettings(
+            speed: speed, maxBatch: maxBatch, maxWait: .milliseconds(maxWaitMs),
+            decoder: InputDecoder(format: InputFormat(rawValue: inputFormat) ?? .text, textField: textField, maxBytes: maxBytes),
+            routing: OutputRouting(outputTopic: outputTopic, deadLetterTopic: dlqTopic))
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import FastBERT
+import Foundation
+import Pipeline
+import ServiceLifecycle
+
+/// `fastbert serve`: a consumer-group member classifying a Kafka stream (at-least-once).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Classify a Kafka topic into an output topic (micro-batched early exit, at-least-once, dead letters, metrics).")
+
+    @Option(help: "Bootstrap servers, HOST:PORT[,HOST:PORT...].")
+    var brokers: String
+
+    @Option(name: .customLong("input-topic"), help: "Topic to classify (repeat or comma-separate for several).")
+    var inputTopics: [String]
+
+    @Option(help: "Topic for results (and error records when no --dlq-topic is given).")
+    var outputTopic: String
+
+    @Option(help: "Consumer group id.")
+    var group: String = "fastbert"
+
+    @OptionGroup var processing: PipelineProcessingOptions
+
+    @Option(help: "Expose /metrics, /healthz, /readyz on this port (0 picks a free port).")
+    var metricsPort: Int?
+
+    @Option(help: "Address the metrics endpoint binds to (0.0.0.0 for all interfaces).")
+    var metricsHost: String = "127.0.0.1"
+
+    @Option(help: "Milliseconds between offset commits.")
+    var commitIntervalMs: Int = 500
+
+    @Option(help: "Seconds allowed for drain, flush and commit on SIGTERM/SIGINT.")
+    var shutdownTimeout: Int = 30
+
+    @OptionGroup var logging: PipelineLoggingOptions
+
+    func validate() throws { try processing.validate() }
+
+    func run() async throws {
+        let logger = logging.bootstrap(label: "fastbert.serve")
+        setMatrixThreads(max(1, processing.threads))
+        let model = try loadPipelineModel(processing.model, maxLength: processing.maxLength)
+        let configuration = ServeConfiguration(
+            brokers: brokers,
+            inputTopics: inputTopics.flatMap { $0.split(separator: ",").map(String.init) },
+            group: group,
+            processing: processing.settings(outputTopic: outputTopic),
+            kafkaProperties: try parseKafkaProperties(processing.kafka),
+            commitInterval: .milliseconds(commitIntervalMs),
+            shutdownTimeout: .seconds(shutdownTimeout))
+        let pipeline = ServePipeline(configuration: configuration, model: model, logger: logger)
+        var services: [any Service] = [pipeline]
+        if let metricsPort {
+            services.append(MetricsServer(
+                host: metricsHost, port: metricsPort, metrics: pipeline.metrics, health: pipeline.health, logger: logger
+            ) { port in
+                FileHandle.standardError.write(Data("metrics: http://\(metricsHost):\(port)/metrics\n".utf8))
+            })
+        }
+        try await runServices(services, logger: logger, shutdownTimeout: .seconds(shutdownTimeout))
+    }
+}

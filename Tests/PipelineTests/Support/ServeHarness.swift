@@ -1,0 +1,65 @@
+import Foundation
+import Kafka
+import Logging
+import Pipeline
+import ServiceLifecycle
+
+/// Runs `ServePipeline` (plus optionally its metrics server) in-process in a ServiceGroup.
+final class ServeHarness: @unchecked Sendable {
+    let pipeline: ServePipeline
+    private let group: ServiceGroup
+    private var task: Task<Void, any Error>?
+    let metricsPort = Collected<Int>()
+
+    init(
+        bootstrap: String, input: String, output: String, group groupId: String, dlq: String? = nil,
+        speed: Float = 0.3, maxBatch: Int = 32, format: InputFormat = .text, maxBytes: Int = 4096,
+        metrics: Bool = false, extraKafka: [(String, String)] = []
+    ) throws {
+        let model = try TestModel.loaded()
+        let configuration = ServeConfiguration(
+            brokers: bootstrap, inputTopics: [input], group: groupId,
+            processing: ProcessingSettings(
+                speed: speed, maxBatch: maxBatch, maxWait: .milliseconds(10),
+                decoder: InputDecoder(format: format, textField: "text", maxBytes: maxBytes),
+                routing: OutputRouting(outputTopic: output, deadLetterTopic: dlq)),
+            kafkaProperties: KafkaTestSupport.groupProperties + extraKafka,
+            commitInterval: .milliseconds(200), shutdownTimeout: .seconds(20), lagInterval: .milliseconds(500))
+        pipeline = ServePipeline(configuration: configuration, model: model, logger: KafkaTestSupport.quietLogger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: pipeline, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+        ]
+        if metrics {
+            let ports = metricsPort
+            services.append(.init(service: MetricsServer(
+                port: 0, metrics: pipeline.metrics, health: pipeline.health, logger: KafkaTestSupport.quietLogger
+            ) { ports.append($0) }))
+        }
+        group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, logger: KafkaTestSupport.quietLogger))
+    }
+
+    func start() {
+        let group = self.group
+        task = Task { try await group.run() }
+    }
+
+    /// Graceful shutdown; rethrows the pipeline's error.
+    func stop() async throws {
+        await group.triggerGracefulShutdown()
+        try await task?.value
+    }
+
+    /// Waits until the pipeline is ready (joined its group).
+    func waitUntilReady(timeout: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while !pipeline.health.isReady {
+            guard ContinuousClock.now < deadline else { throw HarnessError("pipeline not ready after \(timeout)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
