@@ -48,8 +48,8 @@ struct DemoCommand: AsyncParsableCommand {
         try cluster.createTopic(input, partitions: 3)
         try cluster.createTopic(output, partitions: 3)
         try cluster.createTopic(dlq, partitions: 1)
-        print("mock cluster: \(cluster.bootstrapServers)   model: \(loaded.modelId) (\(loaded.numLayers) layers, labels \(loaded.labels))")
-        print("streaming \(messages) messages at speed \(speed) (first group join takes a few seconds)...")
+        say("mock cluster: \(cluster.bootstrapServers)   model: \(loaded.modelId) (\(loaded.numLayers) layers, labels \(loaded.labels))")
+        say("streaming \(messages) messages at speed \(speed) (first group join takes a few seconds)...")
 
         let expected = PipelineDemoFeed.expectedLabels(count: messages, badEvery: badEvery)
         let serve = ServePipeline(
@@ -70,18 +70,21 @@ struct DemoCommand: AsyncParsableCommand {
         printSummary(monitor.stats, elapsed: Date().timeIntervalSince(started), labels: loaded.labels)
     }
 
+    /// Unbuffered stdout, so lines interleave correctly with the live table.
+    private func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
     private func printSummary(_ s: PipelineDemoMonitor.Stats, elapsed: Double, labels: [String]) {
         let busy = s.firstOutput.flatMap { first in s.lastOutput.map { $0.timeIntervalSince(first) } } ?? 0
-        print("")
-        print("summary")
-        print("  messages answered: \(s.answered.count)/\(messages) (\(s.results) results, \(s.deadLetters) dead letters)")
+        say("")
+        say("summary")
+        say("  messages answered: \(s.answered.count)/\(messages) (\(s.results) results, \(s.deadLetters) dead letters)")
         if s.labelled > 0 {
-            print(String(format: "  accuracy:          %.1f%% (%d/%d labelled)", 100 * Double(s.correct) / Double(s.labelled), s.correct, s.labelled))
+            say(String(format: "  accuracy:          %.1f%% (%d/%d labelled)", 100 * Double(s.correct) / Double(s.labelled), s.correct, s.labelled))
         } else {
-            print("  accuracy:          n/a (model labels \(labels) are not positive/negative)")
+            say("  accuracy:          n/a (model labels \(labels) are not positive/negative)")
         }
-        print(String(format: "  mean exit layer:   %.2f of %d", s.results > 0 ? Double(s.exitLayerSum) / Double(s.results) : 0, s.exits.count))
-        print(String(format: "  throughput:        %.0f msg/s (first to last output), %.1f s total", busy > 0 ? Double(s.answered.count) / busy : 0, elapsed))
+        say(String(format: "  mean exit layer:   %.2f of %d", s.results > 0 ? Double(s.exitLayerSum) / Double(s.results) : 0, s.exits.count))
+        say(String(format: "  throughput:        %.0f msg/s (first to last output), %.1f s total", busy > 0 ? Double(s.answered.count) / busy : 0, elapsed))
     }
 }
 

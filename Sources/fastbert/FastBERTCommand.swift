@@ -6,7 +6,7 @@ struct FastBERTCommand: AsyncParsableCommand {
         commandName: "fastbert",
         abstract: "Classify text with FastBERT (early-exit BERT), from the command line or a Kafka stream.",
         subcommands: [
-            ClassifyCommand.self, TokenizeCommand.self, InspectCommand.self, BenchCommand.self, TrainCommand.self, DistillCommand.self, EvalCommand.self,
+            ClassifyCommand.self, TokenizeCommand.self, InspectCommand.self, BenchCommand.self, TrainCommand.self, DistillCommand.self, EvalCommand.self, AttachHeadsCommand.self,
             ServeCommand.self, ReplayCommand.self, DemoCommand.self, KafkaMockCommand.self, PipelineBenchCommand.self,
         ]
     )

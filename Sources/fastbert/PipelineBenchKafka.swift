@@ -20,7 +20,7 @@ enum PipelineBenchKafka {
 
     /// Produces at `rate` for `seconds` and measures output receive time - input timestamp.
     static func latencyRun(cluster: MockCluster, input: String, output: String, rate: Double, seconds: Double) throws -> Latency {
-        let consumer = try KafkaConsumer(config: cluster.clientConfig())
+        let consumer = try KafkaConsumer(config: cluster.clientConfig([("fetch.wait.max.ms", "10")]))
         let admin = try KafkaAdmin(config: cluster.clientConfig())
         let partitions = try admin.partitionCount(topic: output)
         // Start after the throughput run's outputs.

@@ -18,6 +18,9 @@ final class PipelineBenchServe {
             "--group", "bench", "--model", modelDirectory, "--speed", String(speed), "--max-batch", String(maxBatch),
             "--threads", String(threads), "--metrics-port", "0", "--log-level", "warning",
             "--kafka", "consumer.session.timeout.ms=6000",
+            // librdkafka's mock broker answers an empty fetch only after fetch.wait.max.ms (500 ms by
+            // default) instead of as soon as data arrives, as a real broker does.
+            "--kafka", "consumer.fetch.wait.max.ms=10",
         ]
         process.standardError = FileHandle(forWritingAtPath: stderrPath)
         process.standardOutput = FileHandle.nullDevice
@@ -36,7 +39,7 @@ final class PipelineBenchServe {
                 return Double(total) / Date().timeIntervalSince(started)
             }
             guard process.isRunning else { throw CommandFailure("serve exited: \(log.suffix(2000))") }
-            Thread.sleep(forTimeInterval: 0.02)
+            Thread.sleep(forTimeInterval: 0.05)
         }
         throw CommandFailure("serve did not finish in time")
     }

@@ -35,7 +35,7 @@ func parseKafkaProperties(_ items: [String]) throws -> [(String, String)] {
 func loadPipelineModel(_ directory: String, maxLength: Int) throws -> LoadedModel {
     guard FileManager.default.fileExists(atPath: directory) else {
         let hint = directory.hasSuffix("models/demo")
-            ? " Run scripts/train-demo-model first (or pass --model DIR, e.g. a folder saved by `fastbert train`)."
+            ? " Run scripts/train-demo-model (or scripts/demo, which also builds and runs the demo), or pass --model DIR."
             : ""
         throw CommandFailure("model folder '\(directory)' not found.\(hint)")
     }

@@ -57,8 +57,12 @@ final class EarlyExitTests: XCTestCase {
         let one = try EarlyExitEngine(model: Fixtures.tinyModel(), threads: 1).classify(sequences, speed: speed)
         let two = try EarlyExitEngine(model: Fixtures.tinyModel(), threads: 2).classify(sequences, speed: speed)
         let three = try EarlyExitEngine(model: Fixtures.tinyModel(), threads: 3).classify(sequences, speed: speed)
-        XCTAssertEqual(one, two)
-        XCTAssertEqual(one, three)
+        // Shards change OpenBLAS's blocking, so sums may differ in the last bits, never in the decision.
+        for other in [two, three] {
+            XCTAssertEqual(one.map(\.label), other.map(\.label))
+            XCTAssertEqual(one.map(\.exitLayer), other.map(\.exitLayer))
+            for (a, b) in zip(one, other) { XCTAssertLessThan(Fixtures.maxAbsDifference(a.probabilities, b.probabilities), 1e-5) }
+        }
         XCTAssertEqual(shardSequences(lengths: [5, 5, 5, 5], tokens: 20, shards: 2), [0..<2, 2..<4])
         XCTAssertEqual(shardSequences(lengths: [30, 1, 1], tokens: 32, shards: 2), [0..<1, 1..<3])
         XCTAssertEqual(shardSequences(lengths: [7], tokens: 7, shards: 2), [0..<1])
@@ -91,6 +95,7 @@ final class EarlyExitTests: XCTestCase {
     private func medianUncertaintyAtLayerOne() -> Float {
         let engine = try! EarlyExitEngine(model: Fixtures.tinyModel())
         let u = try! engine.classify(sequences, speed: 1).map(\.uncertainty).sorted()
-        return u[u.count / 2]
+        // Halfway between two samples, so no sample sits on the threshold.
+        return (u[u.count / 2] + u[u.count / 2 + 1]) / 2
     }
 }

@@ -79,25 +79,31 @@ extension FastBERTModel {
                 outputNorm: try norm("\(p).\(N.outputNorm)")))
         }
         var classifiers: [ClassifierWeights] = []
-        let labels = config.fastbert.numLabels
         if file.contains(TensorNames.classifier(0) + "." + TensorNames.Classifier.input + ".weight") {
-            guard labels >= 2 else {
+            guard config.fastbert.numLabels >= 2 else {
                 throw ModelFileError.badConfig(
-                    file: file.path, detail: "classifier tensors present but config.json lists \(labels) labels (id2label)")
+                    file: file.path,
+                    detail: "classifier tensors present but config.json lists \(config.fastbert.numLabels) labels (id2label)")
             }
-            let c = config.fastbert.classifierHidden
-            for i in 0..<config.numLayers {
-                let p = TensorNames.classifier(i)
-                typealias N = TensorNames.Classifier
-                func lin(_ n: String, _ out: Int, _ inF: Int) throws -> LinearWeights {
-                    try linear("\(p).\(n)", out: out, in: inF, prefix: "")
-                }
-                classifiers.append(ClassifierWeights(
-                    input: try lin(N.input, c, h), query: try lin(N.query, c, c), key: try lin(N.key, c, c),
-                    value: try lin(N.value, c, c), attentionOutput: try lin(N.attentionOutput, c, c),
-                    hidden: try lin(N.hidden, c, c), logits: try lin(N.logits, labels, c)))
-            }
+            classifiers = try decodeClassifiers(file: file, config: config)
         }
         return FastBERTModel(config: config, backbone: BertWeights(embeddings: embeddings, layers: layers), classifiers: classifiers)
+    }
+
+    /// Reads only the classifier tensors of `file` for `config`.
+    static func decodeClassifiers(file: SafeTensorsFile, config: BertConfig) throws -> [ClassifierWeights] {
+        let h = config.hiddenSize, c = config.fastbert.classifierHidden, n = config.fastbert.numLabels
+        return try (0..<config.numLayers).map { i in
+            let p = TensorNames.classifier(i)
+            typealias N = TensorNames.Classifier
+            func lin(_ name: String, _ out: Int, _ inFeatures: Int) throws -> LinearWeights {
+                LinearWeights(weight: try file.tensor("\(p).\(name).weight", shape: [out, inFeatures]),
+                              bias: try file.tensor("\(p).\(name).bias", shape: [out]))
+            }
+            return ClassifierWeights(
+                input: try lin(N.input, c, h), query: try lin(N.query, c, c), key: try lin(N.key, c, c),
+                value: try lin(N.value, c, c), attentionOutput: try lin(N.attentionOutput, c, c),
+                hidden: try lin(N.hidden, c, c), logits: try lin(N.logits, n, c))
+        }
     }
 }

@@ -74,7 +74,7 @@ final class TrainingLoop {
             peak: options.learningRate, warmupSteps: Int((Float(state.totalSteps) * options.warmup).rounded()),
             totalSteps: state.totalSteps)
         var gradients = model.zeroed(parameters)
-        let progress = ProgressBar(title: progressTitle, total: state.totalSteps)
+        let progress = ProgressBar(title: progressTitle, total: state.totalSteps - state.step)
         let firstStep = state.step
         var examples = 0, tokens = 0
         var recent: [Float] = []
@@ -98,7 +98,7 @@ final class TrainingLoop {
 
             let seconds = Date().timeIntervalSince(started)
             let running = recent.reduce(0, +) / Float(recent.count)
-            progress.update(state.step - firstStep + 0, detail: String(
+            progress.update(state.step - firstStep, detail: String(
                 format: "epoch %d  loss %.4f  %.0f ex/s  %.0f tok/s  lr %.2e", epoch + 1, running,
                 Double(examples) / seconds, Double(tokens) / seconds, schedule.rate(atStep: state.step - 1)))
 

@@ -34,7 +34,7 @@ final class OutputPublisher: @unchecked Sendable {
         onFatal: @escaping @Sendable (KafkaError) -> Void
     ) throws(PipelineError) {
         let state = State()
-        let box = Protected<OutputPublisher?>(nil)
+        let box = WeakPublisher()
         self.state = state
         self.tracker = tracker
         self.metrics = metrics
@@ -45,11 +45,17 @@ final class OutputPublisher: @unchecked Sendable {
                 onError: { error in
                     if error.isFatal { onFatal(error) }
                 },
-                onDelivery: { report in box.current?.delivered(report, onFatal: onFatal) })
+                onDelivery: { report in box.publisher?.delivered(report, onFatal: onFatal) })
         } catch {
             throw .kafka(error)
         }
-        box.set(self)
+        box.publisher = self
+    }
+
+    /// Breaks the publisher -> producer -> delivery closure -> publisher cycle, so the producer
+    /// (and its connections) go away with the pipeline.
+    private final class WeakPublisher: @unchecked Sendable {
+        weak var publisher: OutputPublisher?
     }
 
     /// Outputs produced but not yet acknowledged (including those waiting for a retry).

@@ -79,9 +79,8 @@ final class GroupFetchLoop: @unchecked Sendable {
         ])
         let lag = LagMonitor()
         lag.start(consumer: consumer, tracker: tracker, metrics: metrics, interval: configuration.lagInterval)
-        defer { lag.stop() }
-
         consume(consumer, core: core)
+        lag.stop()
         return shutdown(consumer, core: core)
     }
 
@@ -121,6 +120,7 @@ final class GroupFetchLoop: @unchecked Sendable {
         } catch {
             logger.warning("consumer close: \(error)")
         }
+        self.consumer = nil  // the native handle goes away with the last reference
         let unacknowledged = core.publisher.pendingCount
         core.close(timeout: .seconds(2))
         if let failure {
@@ -174,10 +174,17 @@ final class GroupFetchLoop: @unchecked Sendable {
             } catch {
                 metrics.commitFailures.increment()
                 logger.warning("commit failed", metadata: ["attempt": "\(attempt)", "error": "\(error)", "offsets": "\(offsets)"])
+                // A group in rebalance or a stale generation will not accept a retry either.
+                if Self.isGroupStateError(error) { break }
                 if synchronous, attempt < 5 { Thread.sleep(forTimeInterval: 0.2 * Double(attempt)) }
             }
         }
         tracker.commitFailed(offsets)
+    }
+
+    /// REBALANCE_IN_PROGRESS (27), ILLEGAL_GENERATION (22), UNKNOWN_MEMBER_ID (25).
+    private static func isGroupStateError(_ error: KafkaError) -> Bool {
+        [27, 22, 25].contains(error.code.rawValue)
     }
 
     /// Partition counts of the output topics, for deterministic placement of null-keyed outputs.

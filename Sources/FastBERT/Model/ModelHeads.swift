@@ -41,22 +41,3 @@ public enum ModelHeads {
         return FastBERTModel(config: config, backbone: backbone, classifiers: classifiers)
     }
 }
-
-extension FastBERTModel {
-    /// Reads only the classifier tensors of `file` for `config`.
-    static func decodeClassifiers(file: SafeTensorsFile, config: BertConfig) throws -> [ClassifierWeights] {
-        let h = config.hiddenSize, c = config.fastbert.classifierHidden, n = config.fastbert.numLabels
-        return try (0..<config.numLayers).map { i in
-            let p = TensorNames.classifier(i)
-            typealias N = TensorNames.Classifier
-            func lin(_ name: String, _ out: Int, _ inFeatures: Int) throws -> LinearWeights {
-                LinearWeights(weight: try file.tensor("\(p).\(name).weight", shape: [out, inFeatures]),
-                              bias: try file.tensor("\(p).\(name).bias", shape: [out]))
-            }
-            return ClassifierWeights(
-                input: try lin(N.input, c, h), query: try lin(N.query, c, c), key: try lin(N.key, c, c),
-                value: try lin(N.value, c, c), attentionOutput: try lin(N.attentionOutput, c, c),
-                hidden: try lin(N.hidden, c, c), logits: try lin(N.logits, n, c))
-        }
-    }
-}
