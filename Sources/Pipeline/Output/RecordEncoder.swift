@@ -50,9 +50,14 @@ struct RecordEncoder: Sendable {
             headers: headers, kind: .deadLetter(rejection.reason), ticket: ticket, receivedNanos: receivedNanos)
     }
 
-    static func json<T: Encodable>(_ value: T) throws -> [UInt8] {
+    /// Shared: `JSONEncoder.encode` is thread-safe once configured.
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(value))
+        return encoder
+    }()
+
+    static func json<T: Encodable>(_ value: T) throws -> [UInt8] {
+        Array(try encoder.encode(value))
     }
 }
