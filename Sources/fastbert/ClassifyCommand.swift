@@ -28,8 +28,8 @@ struct ClassifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        modelOptions.applyThreads()
-        let classifier = try TextClassifier(modelDirectory: modelOptions.model, maxLength: maxLength)
+        let classifier = try TextClassifier(
+            modelDirectory: modelOptions.model, maxLength: maxLength, threads: max(1, modelOptions.threads))
         let config = classifier.engine.model.config.fastbert
         if speed > 0 && !config.studentsDistilled {
             FileHandle.standardError.write(Data(
