@@ -182,9 +182,8 @@ final class GroupFetchLoop: @unchecked Sendable {
         tracker.commitFailed(offsets)
     }
 
-    /// REBALANCE_IN_PROGRESS (27), ILLEGAL_GENERATION (22), UNKNOWN_MEMBER_ID (25).
     private static func isGroupStateError(_ error: KafkaError) -> Bool {
-        [27, 22, 25].contains(error.code.rawValue)
+        [KafkaErrorCode.rebalanceInProgress, .illegalGeneration, .unknownMemberId].contains(error.code)
     }
 
     /// Partition counts of the output topics, for deterministic placement of null-keyed outputs.
