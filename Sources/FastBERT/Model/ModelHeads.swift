@@ -26,7 +26,8 @@ public enum ModelHeads {
               let labels = section["labels"] as? [String] else {
             throw ModelFileError.badConfig(file: headsFile, detail: "no '\(metadataKey)' metadata with labels")
         }
-        var config = try BertConfig.load(path: ModelDirectory.path(backboneDirectory, ModelDirectory.configFile))
+        let base = try ModelDirectory.load(backboneDirectory)
+        var config = base.config
         guard (section["layers"] as? Int) == config.numLayers, (section["hidden_size"] as? Int) == config.hiddenSize else {
             throw ModelFileError.badConfig(file: headsFile, detail: "heads were trained for another backbone shape")
         }
@@ -36,8 +37,7 @@ public enum ModelHeads {
         config.fastbert.teacherTrained = section["teacher_trained"] as? Bool ?? false
         config.fastbert.studentsDistilled = section["students_distilled"] as? Bool ?? false
         config.fastbert.modelId = section["model_id"] as? String ?? ""
-        let backbone = try ModelDirectory.load(backboneDirectory).backbone
         let classifiers = try FastBERTModel.decodeClassifiers(file: file, config: config)
-        return FastBERTModel(config: config, backbone: backbone, classifiers: classifiers)
+        return FastBERTModel(config: config, backbone: base.backbone, classifiers: classifiers)
     }
 }
