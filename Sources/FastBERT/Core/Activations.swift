@@ -16,7 +16,15 @@ public func geluInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
 }
 
 public func tanhInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
-    for i in 0..<count { x[i] = Foundation.tanh(x[i]) }
+    var i = 0
+    while i + 8 <= count {
+        store8(tanh8(load8(x + i)), x + i)
+        i += 8
+    }
+    while i < count {
+        x[i] = tanhScalar(x[i])
+        i += 1
+    }
 }
 
 /// Softmax over each of `rows` rows of length `cols` (row stride `stride`), in place.
@@ -68,23 +76,33 @@ public func scaleInPlace(_ x: UnsafeMutablePointer<Float>, count: Int, by factor
 }
 
 /// LayerNorm over each row: (x - mean) / sqrt(var + eps) * gamma + beta, in place.
+/// Sums run in 8 lanes (the compiler may not reorder float additions itself).
 public func layerNormRows(
     _ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, gamma: Tensor, beta: Tensor, eps: Float
 ) {
     gamma.data.withUnsafeBufferPointer { g in
         beta.data.withUnsafeBufferPointer { b in
+            let gammas = g.baseAddress!, betas = b.baseAddress!
+            let vectorCols = cols - cols % 8
             for r in 0..<rows {
                 let row = x + r * cols
-                var sum: Float = 0
-                for c in 0..<cols { sum += row[c] }
+                var sum8 = Float8()
+                for c in stride(from: 0, to: vectorCols, by: 8) { sum8 += load8(row + c) }
+                var sum = sum8.sum()
+                for c in vectorCols..<cols { sum += row[c] }
                 let mean = sum / Float(cols)
-                var sq: Float = 0
-                for c in 0..<cols {
-                    let d = row[c] - mean
-                    sq += d * d
+                var squares8 = Float8()
+                for c in stride(from: 0, to: vectorCols, by: 8) {
+                    let d = load8(row + c) - mean
+                    squares8 += d * d
                 }
-                let inv = 1 / (sq / Float(cols) + eps).squareRoot()
-                for c in 0..<cols { row[c] = (row[c] - mean) * inv * g[c] + b[c] }
+                var squares = squares8.sum()
+                for c in vectorCols..<cols { squares += (row[c] - mean) * (row[c] - mean) }
+                let inv = 1 / (squares / Float(cols) + eps).squareRoot()
+                for c in stride(from: 0, to: vectorCols, by: 8) {
+                    store8((load8(row + c) - mean) * inv * load8(gammas + c) + load8(betas + c), row + c)
+                }
+                for c in vectorCols..<cols { row[c] = (row[c] - mean) * inv * g[c] + b[c] }
             }
         }
     }

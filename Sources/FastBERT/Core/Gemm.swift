@@ -16,6 +16,8 @@ public func gemm(
 }
 
 /// y[rows, out] = x[rows, in] * W^T with W stored [out, in] (the Hugging Face layout), plus bias.
+/// The bias is written first and accumulated into (beta 1): one pass over y instead of
+/// OpenBLAS zeroing it and a second pass adding the bias.
 public func linear(
     _ x: UnsafePointer<Float>, rows: Int, weight: Tensor, bias: Tensor?,
     into y: UnsafeMutablePointer<Float>, inputStride: Int? = nil, outputStride: Int? = nil
@@ -23,20 +25,14 @@ public func linear(
     let outFeatures = weight.shape[0], inFeatures = weight.shape[1]
     let ldx = inputStride ?? inFeatures, ldy = outputStride ?? outFeatures
     guard rows > 0 else { return }
+    if let bias {
+        bias.data.withUnsafeBufferPointer { v in
+            for r in 0..<rows { (y + r * ldy).update(from: v.baseAddress!, count: outFeatures) }
+        }
+    }
     weight.data.withUnsafeBufferPointer { w in
         gemm(transB: true, m: rows, n: outFeatures, k: inFeatures,
-             a: x, lda: ldx, b: w.baseAddress!, ldb: inFeatures, c: y, ldc: ldy)
-    }
-    if let bias { addRowVector(bias, to: y, rows: rows, cols: outFeatures, stride: ldy) }
-}
-
-/// Adds `vector` to each of `rows` rows of `matrix`.
-public func addRowVector(_ vector: Tensor, to matrix: UnsafeMutablePointer<Float>, rows: Int, cols: Int, stride: Int) {
-    vector.data.withUnsafeBufferPointer { v in
-        for r in 0..<rows {
-            let row = matrix + r * stride
-            for c in 0..<cols { row[c] += v[c] }
-        }
+             a: x, lda: ldx, b: w.baseAddress!, ldb: inFeatures, beta: bias == nil ? 0 : 1, c: y, ldc: ldy)
     }
 }
 

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Carries a value that is not Sendable into a parallel loop whose iterations touch disjoint parts of it.
 struct UncheckedSendable<Value>: @unchecked Sendable {
@@ -6,12 +7,24 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
     init(_ value: Value) { self.value = value }
 }
 
-/// Runs `body(0..<count)` on up to `count` threads and waits for all of them.
-func parallelFor(_ count: Int, _ body: (Int) -> Void) {
-    if count == 1 { return body(0) }
+/// Runs `body(i)` for every i in 0..<count on up to `threads` threads, each taking the next
+/// unclaimed index when it comes free, and waits for all of them.
+func parallelFor(_ count: Int, threads: Int, _ body: (Int) -> Void) {
+    let workers = min(count, threads)
+    if workers <= 1 {
+        for i in 0..<count { body(i) }
+        return
+    }
+    let next = Atomic<Int>(0)
     withoutActuallyEscaping(body) { escapable in
         let shared = UncheckedSendable(escapable)
-        DispatchQueue.concurrentPerform(iterations: count) { shared.value($0) }
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard i < count else { return }
+                shared.value(i)
+            }
+        }
     }
 }
 

@@ -1,8 +1,9 @@
 import Foundation
 
-// Vectorized exp and erf. libm's scalar calls dominate softmax and GELU time otherwise.
+// Vectorized exp, erf and tanh. libm's scalar calls dominate softmax, GELU and classifier time otherwise.
 // exp: Cephes expf range reduction and polynomial (rel. error ~1e-7 on [-87, 88]).
 // erf: the rational approximation used by Eigen and XLA (abs. error ~1e-7 after clamping to [-4, 4]).
+// tanh: odd Taylor series near 0, 1 - 2 / (exp(2|x|) + 1) elsewhere (abs. error ~2e-7).
 
 typealias Float8 = SIMD8<Float>
 
@@ -44,6 +45,23 @@ func erf8(_ input: Float8) -> Float8 {
     return p / q
 }
 
+@inline(__always)
+func tanh8(_ x: Float8) -> Float8 {
+    let bits = unsafeBitCast(x, to: SIMD8<UInt32>.self)
+    let magnitude = unsafeBitCast(bits & 0x7FFF_FFFF, to: Float8.self)
+    let sign = bits & 0x8000_0000
+    // Past 10, tanh rounds to 1 in float; the clamp keeps exp finite.
+    let large = 1 - 2 / (exp8(clamp8(magnitude, 0, 10) * 2) + 1)
+    // Below 0.25 the first omitted series term (1382/155925 x^11) is under 1e-9.
+    let x2 = magnitude * magnitude
+    var series = x2 * (62.0 / 2835.0) - 17.0 / 315.0
+    series = series * x2 + 2.0 / 15.0
+    series = series * x2 - 1.0 / 3.0
+    let small = magnitude + magnitude * x2 * series
+    let result = large.replacing(with: small, where: magnitude .< 0.25)
+    return unsafeBitCast(unsafeBitCast(result, to: SIMD8<UInt32>.self) | sign, to: Float8.self)
+}
+
 /// Clamps with compare-and-blend; the standard library's pointwiseMin/Max handle NaN lane by lane
 /// and compile to scalar code.
 @inline(__always)
@@ -65,6 +83,9 @@ func store8(_ v: Float8, _ p: UnsafeMutablePointer<Float>) {
 /// Scalar exp matching `exp8`, for tails.
 @inline(__always)
 func expScalar(_ x: Float) -> Float { exp8(Float8(repeating: x))[0] }
+
+@inline(__always)
+func tanhScalar(_ x: Float) -> Float { tanh8(Float8(repeating: x))[0] }
 
 @inline(__always)
 func erfScalar(_ x: Float) -> Float { erf8(Float8(repeating: x))[0] }

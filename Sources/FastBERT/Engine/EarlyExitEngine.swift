@@ -49,7 +49,7 @@ public final class EarlyExitEngine {
 
             let shards = shardSequences(lengths: lengths, tokens: tokens, shards: encoder.threads)
             let (rows, output) = (UncheckedSendable(state), UncheckedSendable(logitRows))
-            parallelFor(shards.count) { [classifiers, classifierScratch, starts, lengths] k in
+            parallelFor(shards.count, threads: encoder.threads) { [classifiers, classifierScratch, starts, lengths] k in
                 classifierForward(classifiers[layer], hidden: rows.value, hiddenSize: h, starts: starts, lengths: lengths,
                                   sequences: shards[k], scratch: classifierScratch[k], logits: output.value)
             }
