@@ -25,6 +25,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let logger: Logger
     private let hasGroup: Bool
     private let closed = Locked(false)
+    private let subscribed = Locked(false)
 
     /// - Parameters:
     ///   - config: librdkafka properties (`bootstrap.servers`, `group.id` for group mode, ...).
@@ -44,7 +45,11 @@ public final class KafkaConsumer: @unchecked Sendable {
         if !hasGroup {
             config["group.id"] = "fastbert-direct-\(UUID().uuidString)"
         }
-        let context = CallbackContext(logger: logger, onError: onError, onCommit: onCommit)
+        // librdkafka picks the cooperative protocol only when every configured assignor supports it.
+        let assignors = (config["partition.assignment.strategy"] ?? "range,roundrobin")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let cooperative = !assignors.isEmpty && assignors.allSatisfy { $0 == "cooperative-sticky" }
+        let context = CallbackContext(logger: logger, onError: onError, onCommit: onCommit, cooperativeRebalance: cooperative)
         handle = try KafkaHandle(type: RD_KAFKA_CONSUMER, config: config, context: context) { conf in
             rd_kafka_conf_set_rebalance_cb(conf, rebalanceCallback)
             rd_kafka_conf_set_offset_commit_cb(conf, offsetCommitCallback)
@@ -71,6 +76,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         try PartitionList.withNativeList(topics.map { TopicPartition(topic: $0, partition: -1) }) { list throws(KafkaError) in
             try KafkaError.check(rd_kafka_subscribe(handle.rk, list), "subscribe failed")
         }
+        subscribed.withLock { $0 = true }
     }
 
     /// Leaves the subscription (revokes the assignment via the rebalance handler on next poll).
@@ -188,16 +194,40 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Leaves the group cleanly: the rebalance handler receives `.revoked` (on this thread)
     /// and may commit, then the member leaves and fetching stops. Idempotent; `poll` returns
     /// nil afterwards. Must not race with a `poll` in progress on another thread.
+    ///
+    /// In group mode the assignment is first given up through `unsubscribe` and polls, and only
+    /// then is the group closed. librdkafka before 2.9 (Debian ships 2.0.2) purges its main
+    /// queue when the group terminates, destroying any request still queued there, so an
+    /// unassign issued from a rebalance callback *inside* `rd_kafka_consumer_close` can wait
+    /// forever (librdkafka #4970). With nothing left to revoke, close needs no such call.
     public func close() throws(KafkaError) {
         let alreadyClosed = closed.withLock { c -> Bool in
             defer { c = true }
             return c
         }
         if alreadyClosed { return }
+        if subscribed.current { releaseAssignment(timeout: .seconds(10)) }
         let err = rd_kafka_consumer_close(handle.rk)
         // Drop the handler: it may capture this consumer (to commit), which would be a cycle.
         handle.context.rebalanceHandler = nil
         try KafkaError.check(err, "consumer close failed")
+    }
+
+    /// Pauses fetching, unsubscribes and polls until the revocation has run and the assignment
+    /// is empty, then a little longer so that events already queued are served too. Bounded by
+    /// `timeout`. Pausing first means no further messages are handed out (librdkafka drops
+    /// those fetched before the pause); any that still arrive are discarded unprocessed.
+    private func releaseAssignment(timeout: Duration) {
+        if let current = try? assignment(), !current.isEmpty { try? pause(current) }
+        guard rd_kafka_unsubscribe(handle.rk) == RD_KAFKA_RESP_ERR_NO_ERROR else { return }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        var quietPolls = 0
+        while quietPolls < 3, clock.now < deadline {
+            if let message = rd_kafka_consumer_poll(handle.rk, 50) { rd_kafka_message_destroy(message) }
+            let empty = ((try? assignment()) ?? []).isEmpty
+            quietPolls = empty ? quietPolls + 1 : 0
+        }
     }
 }
 
@@ -241,7 +271,7 @@ private let rebalanceCallback: @convention(c) (OpaquePointer?, rd_kafka_resp_err
     guard let rk, let ctx = CallbackContext.from(opaque) else { return }
     let handler = ctx.rebalanceHandler
     let parts = PartitionList.read(partitions).map(\.topicPartition)
-    let cooperative = rd_kafka_rebalance_protocol(rk).map { String(cString: $0) } == "COOPERATIVE"
+    let cooperative = ctx.cooperativeRebalance
 
     func apply(_ result: rd_kafka_resp_err_t, _ what: String) {
         if result != RD_KAFKA_RESP_ERR_NO_ERROR {

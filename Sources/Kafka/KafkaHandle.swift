@@ -8,18 +8,24 @@ final class CallbackContext: @unchecked Sendable {
     let onError: (@Sendable (KafkaError) -> Void)?
     let onDelivery: (@Sendable (DeliveryReport) -> Void)?
     let onCommit: (@Sendable ([TopicPartitionOffset], KafkaError?) -> Void)?
+    /// The group uses the cooperative (incremental) rebalance protocol. Known from the
+    /// configuration, so the rebalance callback need not ask librdkafka (a blocking request
+    /// that can hang while the group terminates).
+    let cooperativeRebalance: Bool
     private let rebalance = Locked<(@Sendable (RebalanceEvent) -> Void)?>(nil)
 
     init(
         logger: Logger,
         onError: (@Sendable (KafkaError) -> Void)? = nil,
         onDelivery: (@Sendable (DeliveryReport) -> Void)? = nil,
-        onCommit: (@Sendable ([TopicPartitionOffset], KafkaError?) -> Void)? = nil
+        onCommit: (@Sendable ([TopicPartitionOffset], KafkaError?) -> Void)? = nil,
+        cooperativeRebalance: Bool = false
     ) {
         self.logger = logger
         self.onError = onError
         self.onDelivery = onDelivery
         self.onCommit = onCommit
+        self.cooperativeRebalance = cooperativeRebalance
     }
 
     var rebalanceHandler: (@Sendable (RebalanceEvent) -> Void)? {
