@@ -1,3 +1,5 @@
+import FastBERT
+import Foundation
 import Kafka
 import Logging
 import ServiceLifecycle
@@ -79,7 +81,11 @@ public final class ReplayPipeline: Service, @unchecked Sendable {
         tracker.assign(active.map { TopicPartition(topic: configuration.inputTopic, partition: $0.partition) })
 
         var progress = ReplayProgress(plans: active)
-        let bar = configuration.showProgress ? ProgressBar(label: "replay", total: total) : nil
+        let bar = configuration.showProgress ? ProgressBar(title: "replay", total: Int(total), plainInterval: 3) : nil
+        func rate(_ done: Int64) -> String {
+            guard let bar, bar.elapsed > 0 else { return "" }
+            return String(format: "%.0f msg/s", Double(done) / bar.elapsed)
+        }
         if !active.isEmpty {
             let consumer: KafkaConsumer
             do {
@@ -101,14 +107,16 @@ public final class ReplayPipeline: Service, @unchecked Sendable {
                         try? consumer.pause([message.topicPartition])
                     }
                 }
-                bar?.update(done: progress.scanned - Int64(tracker.pendingCount()))
+                let done = progress.scanned - Int64(tracker.pendingCount())
+                bar?.update(Int(done), detail: rate(done))
             }
             try? consumer.close()
         }
         let drained = fatal.current == nil
             && core.drain(deadline: ContinuousClock.now.advanced(by: configuration.drainTimeout))
         let pending = tracker.pendingCount()
-        bar?.finish(done: progress.scanned - Int64(pending))
+        let done = progress.scanned - Int64(pending)
+        bar?.finish(Int(done), detail: rate(done))
         core.close(timeout: .seconds(5))
         if let failure = fatal.current { throw .producerFatal(failure) }
         if !drained { throw .shutdownIncomplete(unacknowledged: pending) }
