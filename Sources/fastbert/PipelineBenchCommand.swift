@@ -71,6 +71,8 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             cluster: cluster, input: "bench.in", output: "bench.out", rate: inputRate, seconds: latencySeconds)
         print(String(format: "latency @ %.0f msg/s: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d messages)",
                      inputRate, latency.p50, latency.p99, latency.max, latency.count))
+        print(String(format: "  of which in serve:  p50 %.1f ms, p99 %.1f ms, max %.1f ms (queue wait + inference)",
+                     latency.inServe.p50, latency.inServe.p99, latency.inServe.max))
         let rssMB = Double(serve.peakRSSKilobytes()) / 1024
         print(String(format: "serve peak RSS:     %8.1f MB", rssMB))
         let exitStatus = serve.stop()
@@ -81,7 +83,8 @@ struct PipelineBenchCommand: AsyncParsableCommand {
                 "model": modelDirectory, "messages": messages, "speed": speed, "max_batch": maxBatch, "threads": threads,
                 "engine_messages_per_second": engineRate, "kafka_messages_per_second": throughput,
                 "ratio": throughput / engineRate, "latency_rate": inputRate, "latency_p50_ms": latency.p50,
-                "latency_p99_ms": latency.p99, "latency_max_ms": latency.max, "serve_peak_rss_mb": rssMB,
+                "latency_p99_ms": latency.p99, "latency_max_ms": latency.max, "serve_latency_p50_ms": latency.inServe.p50,
+                "serve_latency_p99_ms": latency.inServe.p99, "serve_latency_max_ms": latency.inServe.max, "serve_peak_rss_mb": rssMB,
             ]
             try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: json))
         }
