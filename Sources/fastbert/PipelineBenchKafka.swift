@@ -9,8 +9,12 @@ enum PipelineBenchKafka {
         var max: Double
         var count: Int
         /// The part spent inside serve (receipt to output encoded: queue wait and inference),
-        /// from each output's processing_latency_ms; the rest is Kafka transport both ways.
+        /// from each output's processing_latency_ms.
         var inServe: Percentiles
+        /// Input produced -> received by serve (input timestamp to output timestamp minus the
+        /// time in serve), and output produced by serve -> received here (output timestamp to now).
+        var inputLeg: Percentiles
+        var outputLeg: Percentiles
     }
 
     struct Percentiles {
@@ -61,18 +65,23 @@ enum PipelineBenchKafka {
             try? producer.flush(timeout: .seconds(30))
         }
         feeder.start()
-        var latencies: [Double] = [], inServe: [Double] = []
+        var latencies: [Double] = [], inServe: [Double] = [], inputLeg: [Double] = [], outputLeg: [Double] = []
         let deadline = Date().addingTimeInterval(seconds + 60)
         while latencies.count < total, Date() < deadline {
             guard let m = consumer.poll(timeout: .milliseconds(100)), m.error == nil, let value = m.value,
                   let json = try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any],
                   let sent = json["input_timestamp_ms"] as? Int64 ?? (json["input_timestamp_ms"] as? Int).map(Int64.init)
             else { continue }
-            latencies.append(Date().timeIntervalSince1970 * 1000 - Double(sent))
-            if let processing = json["processing_latency_ms"] as? Double { inServe.append(processing) }
+            let now = Date().timeIntervalSince1970 * 1000
+            latencies.append(now - Double(sent))
+            if let processing = json["processing_latency_ms"] as? Double, m.timestampMs > 0 {
+                inServe.append(processing)
+                inputLeg.append(Double(m.timestampMs) - processing - Double(sent))
+                outputLeg.append(now - Double(m.timestampMs))
+            }
         }
         let endToEnd = Percentiles(latencies)
         return Latency(p50: endToEnd.p50, p99: endToEnd.p99, max: endToEnd.max, count: latencies.count,
-                       inServe: Percentiles(inServe))
+                       inServe: Percentiles(inServe), inputLeg: Percentiles(inputLeg), outputLeg: Percentiles(outputLeg))
     }
 }
