@@ -12,10 +12,7 @@ final class FaultToleranceTests: XCTestCase {
 
     func testBrokerDownAndUp() async throws {
         let count = 3000
-        let cluster = try MockCluster(brokers: 3, logger: KafkaTestSupport.quietLogger)
-        try cluster.createTopic("in", partitions: 3)
-        try cluster.createTopic("out", partitions: 3)
-        try KafkaTestSupport.produce(bootstrap: cluster.bootstrapServers, topic: "in", texts: (0..<count).map(TestModel.sentence))
+        let cluster = try KafkaTestSupport.clusterWithInput(brokers: 3, partitions: 3, count: count)
         let serve = try ServeHarness(bootstrap: cluster.bootstrapServers, input: "in", output: "out", group: "g-down", maxBatch: 8)
         serve.start()
         _ = try KafkaTestSupport.consume(bootstrap: cluster.bootstrapServers, topic: "out", count: 300, timeout: .seconds(60))
@@ -29,15 +26,12 @@ final class FaultToleranceTests: XCTestCase {
         // commit: commits must still reach the end.
         try await waitForCommittedToEnd(cluster, group: "g-down", partitions: 3)
         try await serve.stop()
-        try assertCommittedToEnd(cluster, group: "g-down", partitions: 3)
+        try KafkaTestSupport.assertCommittedToEnd(cluster, group: "g-down", partitions: 3)
     }
 
     func testInjectedRequestErrors() async throws {
         let count = 2000
-        let cluster = try MockCluster(brokers: 3, logger: KafkaTestSupport.quietLogger)
-        try cluster.createTopic("in", partitions: 3)
-        try cluster.createTopic("out", partitions: 3)
-        try KafkaTestSupport.produce(bootstrap: cluster.bootstrapServers, topic: "in", texts: (0..<count).map(TestModel.sentence))
+        let cluster = try KafkaTestSupport.clusterWithInput(brokers: 3, partitions: 3, count: count)
         let serve = try ServeHarness(bootstrap: cluster.bootstrapServers, input: "in", output: "out", group: "g-errors", maxBatch: 8)
         serve.start()
         try await serve.waitUntilReady()
@@ -50,7 +44,7 @@ final class FaultToleranceTests: XCTestCase {
         assertEveryInputAnswered(outputs, count: count)
         try await waitForCommittedToEnd(cluster, group: "g-errors", partitions: 3)
         try await serve.stop()
-        try assertCommittedToEnd(cluster, group: "g-errors", partitions: 3)
+        try KafkaTestSupport.assertCommittedToEnd(cluster, group: "g-errors", partitions: 3)
     }
 
     private func waitForCommittedToEnd(_ cluster: MockCluster, group: String, partitions: Int) async throws {
@@ -61,14 +55,6 @@ final class FaultToleranceTests: XCTestCase {
             let committed = try? KafkaTestSupport.committed(bootstrap: cluster.bootstrapServers, group: group, topic: "in", partitions: partitions)
             if let committed, (0..<partitions).allSatisfy({ committed[Int32($0)] == highs[$0] }) { return }
             try await Task.sleep(for: .milliseconds(500))
-        }
-    }
-
-    private func assertCommittedToEnd(_ cluster: MockCluster, group: String, partitions: Int) throws {
-        let committed = try KafkaTestSupport.committed(bootstrap: cluster.bootstrapServers, group: group, topic: "in", partitions: partitions)
-        let admin = try KafkaAdmin(config: cluster.clientConfig(), logger: KafkaTestSupport.quietLogger)
-        for p in 0..<Int32(partitions) {
-            XCTAssertEqual(committed[p], try admin.watermarks(topic: "in", partition: p).high, "partition \(p)")
         }
     }
 }

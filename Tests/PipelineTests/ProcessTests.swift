@@ -11,10 +11,7 @@ import FoundationNetworking
 final class ProcessTests: XCTestCase {
     func testKillNineThenRestartLosesNothing() async throws {
         let count = 4000
-        let cluster = try MockCluster(brokers: 3, logger: KafkaTestSupport.quietLogger)
-        try cluster.createTopic("in", partitions: 3)
-        try cluster.createTopic("out", partitions: 3)
-        try KafkaTestSupport.produce(bootstrap: cluster.bootstrapServers, topic: "in", texts: (0..<count).map(TestModel.sentence))
+        let cluster = try KafkaTestSupport.clusterWithInput(brokers: 3, partitions: 3, count: count)
         let args = serveArguments(bootstrap: cluster.bootstrapServers, input: "in", output: "out", group: "g-kill")
 
         let first = try ChildProcess(args)
@@ -52,10 +49,7 @@ final class ProcessTests: XCTestCase {
             }
         }
         print("kill -9: committed at kill \(committedAtKill), duplicates \(duplicates)")
-        let committed = try KafkaTestSupport.committed(bootstrap: cluster.bootstrapServers, group: "g-kill", topic: "in", partitions: 3)
-        for p in Int32(0)..<3 {
-            XCTAssertEqual(committed[p], try admin.watermarks(topic: "in", partition: p).high, "partition \(p) committed after SIGTERM")
-        }
+        try KafkaTestSupport.assertCommittedToEnd(cluster, group: "g-kill", partitions: 3, "committed after SIGTERM")
     }
 
     func testTwoServeProcessesSplitThePartitions() async throws {

@@ -8,10 +8,7 @@ import XCTest
 final class RebalanceTests: XCTestCase {
     func testMemberJoiningMidStream() async throws {
         let count = 3000
-        let cluster = try MockCluster(brokers: 1, logger: KafkaTestSupport.quietLogger)
-        try cluster.createTopic("in", partitions: 4)
-        try cluster.createTopic("out", partitions: 4)
-        try KafkaTestSupport.produce(bootstrap: cluster.bootstrapServers, topic: "in", texts: (0..<count).map(TestModel.sentence))
+        let cluster = try KafkaTestSupport.clusterWithInput(brokers: 1, partitions: 4, count: count)
         let first = try ServeHarness(bootstrap: cluster.bootstrapServers, input: "in", output: "out", group: "g-rebalance", maxBatch: 4)
         first.start()
         _ = try KafkaTestSupport.consume(bootstrap: cluster.bootstrapServers, topic: "out", count: 300, timeout: .seconds(60))
@@ -23,11 +20,7 @@ final class RebalanceTests: XCTestCase {
         XCTAssertEqual(Set(outputs.compactMap(\.keyString)).count, count, "every input answered")
         try await first.stop()
         try await second.stop()
-        let committed = try KafkaTestSupport.committed(bootstrap: cluster.bootstrapServers, group: "g-rebalance", topic: "in", partitions: 4)
-        let admin = try KafkaAdmin(config: cluster.clientConfig(), logger: KafkaTestSupport.quietLogger)
-        for p in Int32(0)..<4 {
-            XCTAssertEqual(committed[p], try admin.watermarks(topic: "in", partition: p).high, "partition \(p)")
-        }
+        try KafkaTestSupport.assertCommittedToEnd(cluster, group: "g-rebalance", partitions: 4)
         let inputsIn = [first, second].map { harness in
             harness.pipeline.metrics.exposition().split(separator: "\n")
                 .first { $0.hasPrefix("fastbert_messages_in_total ") }.flatMap { Int($0.split(separator: " ")[1]) } ?? 0

@@ -67,11 +67,7 @@ final class ServeEndToEndTests: XCTestCase {
         XCTAssertTrue(lagText.contains(#"fastbert_consumer_lag{topic="in",partition="0"} 0"#), lagText)
 
         try await serve.stop()
-        let committed = try KafkaTestSupport.committed(bootstrap: cluster.bootstrapServers, group: "g-e2e", topic: "in", partitions: 4)
-        let admin = try KafkaAdmin(config: cluster.clientConfig(), logger: KafkaTestSupport.quietLogger)
-        for p in 0..<Int32(4) {
-            XCTAssertEqual(committed[p], try admin.watermarks(topic: "in", partition: p).high, "partition \(p) committed to the end")
-        }
+        try KafkaTestSupport.assertCommittedToEnd(cluster, group: "g-e2e", partitions: 4)
     }
 
     private func get(port: Int, path: String) async throws -> (String, Int) {
