@@ -70,7 +70,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         let latency = try PipelineBenchKafka.latencyRun(
             cluster: cluster, input: "bench.in", output: "bench.out", rate: inputRate, seconds: latencySeconds)
         print(String(format: "latency @ %.0f msg/s: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d messages)",
-                     inputRate, latency.p50, latency.p99, latency.max, latency.count))
+                     inputRate, latency.endToEnd.p50, latency.endToEnd.p99, latency.endToEnd.max, latency.count))
         for (name, part) in [("input to serve", latency.inputLeg), ("in serve", latency.inServe), ("serve to output", latency.outputLeg)] {
             print(String(format: "  %-16@ p50 %.1f ms, p99 %.1f ms, max %.1f ms", name as NSString, part.p50, part.p99, part.max))
         }
@@ -83,8 +83,8 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             let result: [String: Any] = [
                 "model": modelDirectory, "messages": messages, "speed": speed, "max_batch": maxBatch, "threads": threads,
                 "engine_messages_per_second": engineRate, "kafka_messages_per_second": throughput,
-                "ratio": throughput / engineRate, "latency_rate": inputRate, "latency_p50_ms": latency.p50,
-                "latency_p99_ms": latency.p99, "latency_max_ms": latency.max, "serve_latency_p50_ms": latency.inServe.p50,
+                "ratio": throughput / engineRate, "latency_rate": inputRate, "latency_p50_ms": latency.endToEnd.p50,
+                "latency_p99_ms": latency.endToEnd.p99, "latency_max_ms": latency.endToEnd.max, "serve_latency_p50_ms": latency.inServe.p50,
                 "serve_latency_p99_ms": latency.inServe.p99, "serve_latency_max_ms": latency.inServe.max,
                 "input_leg_p99_ms": latency.inputLeg.p99, "output_leg_p99_ms": latency.outputLeg.p99, "serve_peak_rss_mb": rssMB,
             ]

@@ -4,9 +4,8 @@ import Kafka
 /// Kafka sides of the benchmark: preloading inputs, and a paced latency run.
 enum PipelineBenchKafka {
     struct Latency {
-        var p50: Double
-        var p99: Double
-        var max: Double
+        /// Input produced -> output received here.
+        var endToEnd: Percentiles
         var count: Int
         /// The part spent inside serve (receipt to output encoded: queue wait and inference),
         /// from each output's processing_latency_ms.
@@ -80,8 +79,7 @@ enum PipelineBenchKafka {
                 outputLeg.append(now - Double(m.timestampMs))
             }
         }
-        let endToEnd = Percentiles(latencies)
-        return Latency(p50: endToEnd.p50, p99: endToEnd.p99, max: endToEnd.max, count: latencies.count,
-                       inServe: Percentiles(inServe), inputLeg: Percentiles(inputLeg), outputLeg: Percentiles(outputLeg))
+        return Latency(endToEnd: Percentiles(latencies), count: latencies.count, inServe: Percentiles(inServe),
+                       inputLeg: Percentiles(inputLeg), outputLeg: Percentiles(outputLeg))
     }
 }
