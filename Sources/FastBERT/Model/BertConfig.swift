@@ -61,6 +61,30 @@ public struct FastBERTConfig: Sendable, Equatable {
     public var numLabels: Int { labels.count }
 }
 
+extension FastBERTConfig {
+    /// The "fastbert" section's keys. Labels are not among them: config.json keeps them in HF's
+    /// id2label, the heads file next to this section.
+    func sectionObject() -> [String: Any] {
+        [
+            "classifier_hidden": classifierHidden, "classifier_heads": classifierHeads,
+            "teacher_trained": teacherTrained, "students_distilled": studentsDistilled, "model_id": modelId,
+        ]
+    }
+
+    /// Reads a "fastbert" section; absent keys keep their defaults. `path` names the file in errors.
+    init(section: [String: Any], path: String) throws {
+        self.init()
+        classifierHidden = (section["classifier_hidden"] as? NSNumber)?.intValue ?? classifierHidden
+        classifierHeads = (section["classifier_heads"] as? NSNumber)?.intValue ?? classifierHeads
+        teacherTrained = section["teacher_trained"] as? Bool ?? false
+        studentsDistilled = section["students_distilled"] as? Bool ?? false
+        modelId = section["model_id"] as? String ?? ""
+        guard classifierHidden > 0, classifierHeads > 0, classifierHidden % classifierHeads == 0 else {
+            throw ModelFileError.badConfig(file: path, detail: "fastbert.classifier_hidden must be divisible by classifier_heads")
+        }
+    }
+}
+
 extension BertConfig {
     /// Parses config.json. Unknown keys are ignored; missing required keys are named in the error.
     public static func load(path: String) throws -> BertConfig {
@@ -97,16 +121,8 @@ extension BertConfig {
             throw ModelFileError.badConfig(
                 file: path, detail: "sizes must be positive and hidden_size divisible by num_attention_heads")
         }
-        if let fb = json["fastbert"] as? [String: Any] {
-            config.fastbert.classifierHidden = (fb["classifier_hidden"] as? NSNumber)?.intValue ?? 128
-            config.fastbert.classifierHeads = (fb["classifier_heads"] as? NSNumber)?.intValue ?? 2
-            config.fastbert.teacherTrained = (fb["teacher_trained"] as? Bool) ?? false
-            config.fastbert.studentsDistilled = (fb["students_distilled"] as? Bool) ?? false
-            config.fastbert.modelId = (fb["model_id"] as? String) ?? ""
-            guard config.fastbert.classifierHidden > 0, config.fastbert.classifierHeads > 0,
-                  config.fastbert.classifierHidden % config.fastbert.classifierHeads == 0 else {
-                throw ModelFileError.badConfig(file: path, detail: "fastbert.classifier_hidden must be divisible by classifier_heads")
-            }
+        if let section = json["fastbert"] as? [String: Any] {
+            config.fastbert = try FastBERTConfig(section: section, path: path)
         }
         if let id2label = json["id2label"] as? [String: Any], !id2label.isEmpty {
             var labels = [String](repeating: "", count: id2label.count)
@@ -130,11 +146,7 @@ extension BertConfig {
             "max_position_embeddings": maxPositions, "type_vocab_size": typeVocabSize,
             "layer_norm_eps": Double(layerNormEps), "pad_token_id": padTokenId,
             "position_embedding_type": "absolute",
-            "fastbert": [
-                "classifier_hidden": fastbert.classifierHidden, "classifier_heads": fastbert.classifierHeads,
-                "teacher_trained": fastbert.teacherTrained, "students_distilled": fastbert.studentsDistilled,
-                "model_id": fastbert.modelId,
-            ] as [String: Any],
+            "fastbert": fastbert.sectionObject(),
         ]
         if !fastbert.labels.isEmpty {
             json["id2label"] = Dictionary(uniqueKeysWithValues: fastbert.labels.enumerated().map { ("\($0.offset)", $0.element) })
