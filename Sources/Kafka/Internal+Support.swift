@@ -1,21 +1,5 @@
 import Foundation
 
-/// A value guarded by a lock (portable stand-in for `Synchronization.Mutex`, which needs macOS 15).
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
-    }
-
-    var current: Value { withLock { $0 } }
-}
-
 extension Duration {
     /// Whole milliseconds, rounded up, clamped to `0...Int32.max` (librdkafka's timeout type).
     var kafkaMilliseconds: Int32 {

@@ -25,8 +25,8 @@ final class PipelineDemoMonitor: Service, @unchecked Sendable {
     private let labels: [String]
     private let total: Int
     private let timeout: Duration
-    private let state: Locked
-    private let stop = Locked.Flag()
+    private let state: Locked<Stats>
+    private let stopRequested = Locked(false)
 
     init(config: KafkaConfig, outputTopic: String, deadLetterTopic: String, expected: [String: String], labels: [String],
          numLayers: Int, total: Int, timeout: Duration) {
@@ -40,7 +40,7 @@ final class PipelineDemoMonitor: Service, @unchecked Sendable {
         state = Locked(Stats(exits: Array(repeating: 0, count: numLayers)))
     }
 
-    var stats: Stats { state.value }
+    var stats: Stats { state.current }
 
     func run() async throws {
         try await withGracefulShutdownHandler {
@@ -56,8 +56,8 @@ final class PipelineDemoMonitor: Service, @unchecked Sendable {
                 thread.name = "demo-monitor"
                 thread.start()
             }
-        } onGracefulShutdown: { [stop] in
-            stop.set()
+        } onGracefulShutdown: { [stopRequested] in
+            stopRequested.set(true)
         }
     }
 
@@ -73,22 +73,22 @@ final class PipelineDemoMonitor: Service, @unchecked Sendable {
         let table = PipelineDemoTable(labels: labels, total: total)
         let deadline = ContinuousClock.now.advanced(by: timeout)
         var lastDraw = Date.distantPast
-        while !stop.isSet, state.value.answered.count < total, ContinuousClock.now < deadline {
+        while !stopRequested.current, stats.answered.count < total, ContinuousClock.now < deadline {
             if let message = consumer.poll(timeout: .milliseconds(100)), message.error == nil {
                 record(message)
             }
             if Date().timeIntervalSince(lastDraw) > table.redrawInterval {
-                table.draw(state.value)
+                table.draw(stats)
                 lastDraw = Date()
             }
         }
-        table.draw(state.value)
+        table.draw(stats)
         try? consumer.close()
     }
 
     private func record(_ message: KafkaMessage) {
         let key = message.key.map { String(decoding: $0, as: UTF8.self) } ?? ""
-        state.update { s in
+        state.withLock { s in
             guard !s.answered.contains(key) else { return }
             s.answered.insert(key)
             s.lastOutput = Date()
@@ -108,22 +108,6 @@ final class PipelineDemoMonitor: Service, @unchecked Sendable {
                 s.labelled += 1
                 if truth == predicted { s.correct += 1 }
             }
-        }
-    }
-
-    /// A tiny lock wrapper local to the demo.
-    final class Locked: @unchecked Sendable {
-        private let lock = NSLock()
-        private var stats: Stats
-        init(_ stats: Stats) { self.stats = stats }
-        var value: Stats { lock.withLock { stats } }
-        func update(_ body: (inout Stats) -> Void) { lock.withLock { body(&stats) } }
-
-        final class Flag: @unchecked Sendable {
-            private let lock = NSLock()
-            private var flag = false
-            func set() { lock.withLock { flag = true } }
-            var isSet: Bool { lock.withLock { flag } }
         }
     }
 }

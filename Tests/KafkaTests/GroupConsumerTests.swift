@@ -69,15 +69,15 @@ struct GroupConsumerTests {
             // Still assigned here: the commit must succeed.
             do {
                 let assignment = try consumer.assignment()
-                try consumer.commit(offsets: parts.map { TopicPartitionOffset($0, offset: progress.value) }, synchronous: true)
-                handlerResults.add("committed \(progress.value) assigned=\(assignment.count)")
+                try consumer.commit(offsets: parts.map { TopicPartitionOffset($0, offset: progress.current) }, synchronous: true)
+                handlerResults.add("committed \(progress.current) assigned=\(assignment.count)")
             } catch {
                 handlerResults.add("failed \(error)")
             }
         }
         let batch = TestSupport.consume(consumer) { $0.count >= 30 }
         try #require(batch.count == 30)
-        progress.value = batch.last!.offset + 1
+        progress.set(batch.last!.offset + 1)
         try consumer.close()  // revocation runs here, on this thread
         #expect(handlerResults.all == ["committed 30 assigned=1"])
         #expect(events.all == [.assigned([tp]), .revoked([tp], lost: false)])
@@ -88,16 +88,5 @@ struct GroupConsumerTests {
         let rest = TestSupport.consume(next) { $0.count >= 20 }
         #expect(rest.map(\.offset) == Array(30..<50))
         try next.close()
-    }
-}
-
-/// Minimal lock box for test state shared with callbacks.
-final class Locked<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var _value: T
-    init(_ value: T) { _value = value }
-    var value: T {
-        get { lock.lock(); defer { lock.unlock() }; return _value }
-        set { lock.lock(); _value = newValue; lock.unlock() }
     }
 }

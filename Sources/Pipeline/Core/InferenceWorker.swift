@@ -1,5 +1,6 @@
 import FastBERT
 import Foundation
+import Kafka
 
 /// Runs the early-exit engine on its own OS thread (the engine is not thread-safe and its
 /// matrix kernels block): takes micro-batches from the queue until it is closed and drained
@@ -9,10 +10,10 @@ final class InferenceWorker: @unchecked Sendable {
     private let queue: BatchQueue
     private let maxBatch: Int
     private let maxWait: Duration
-    private let speed: Protected<Float>
+    private let speed: Locked<Float>
     private let onBatch: @Sendable (BatchOutcome) -> Void
     private let finished = Latch()
-    private let aborted = Protected(false)
+    private let aborted = Locked(false)
 
     init(
         model: FastBERTModel, queue: BatchQueue, maxBatch: Int, maxWait: Duration, speed: Float,
@@ -22,7 +23,7 @@ final class InferenceWorker: @unchecked Sendable {
         self.queue = queue
         self.maxBatch = maxBatch
         self.maxWait = maxWait
-        self.speed = Protected(speed)
+        self.speed = Locked(speed)
         self.onBatch = onBatch
     }
 
@@ -36,7 +37,7 @@ final class InferenceWorker: @unchecked Sendable {
     /// classifiers.
     func start() throws(PipelineError) {
         let ready = Latch()
-        let failure = Protected<String?>(nil)
+        let failure = Locked<String?>(nil)
         PipelineThread.start(name: "fastbert-inference") { [self] in
             let engine: EarlyExitEngine
             do {

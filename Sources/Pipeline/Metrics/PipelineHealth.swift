@@ -1,10 +1,12 @@
+import Kafka
+
 /// Liveness and readiness for /healthz and /readyz. Thread-safe.
 public final class PipelineHealth: Sendable {
     public enum State: String, Sendable {
         case starting, ready, draining, stopped, failed
     }
 
-    private let state = Protected(State.starting)
+    private let state = Locked(State.starting)
 
     public init() {}
 

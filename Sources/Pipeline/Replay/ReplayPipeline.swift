@@ -12,8 +12,8 @@ public final class ReplayPipeline: Service, @unchecked Sendable {
     private let configuration: ReplayConfiguration
     private let model: LoadedModel
     private let logger: Logger
-    private let stopRequested = Protected(false)
-    private let fatal = Protected<KafkaError?>(nil)
+    private let stopRequested = Locked(false)
+    private let fatal = Locked<KafkaError?>(nil)
     public let metrics: PipelineMetrics
     /// The summary once `run` has finished.
     public private(set) var summary: ReplaySummary?

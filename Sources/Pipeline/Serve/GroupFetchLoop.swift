@@ -16,9 +16,9 @@ final class GroupFetchLoop: @unchecked Sendable {
     private let metrics: PipelineMetrics
     private let health: PipelineHealth
     private let logger: Logger
-    private let stopRequested = Protected(false)
-    private let fatal = Protected<KafkaError?>(nil)
-    private let closing = Protected(false)
+    private let stopRequested = Locked(false)
+    private let fatal = Locked<KafkaError?>(nil)
+    private let closing = Locked(false)
     private let tracker = OffsetTracker()
     /// Set once, on the loop thread, before anything can commit.
     private var consumer: KafkaConsumer?

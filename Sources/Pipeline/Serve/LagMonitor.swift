@@ -6,7 +6,7 @@ import Kafka
 final class LagMonitor: @unchecked Sendable {
     private let stopped = Latch()
     private let finished = Latch()
-    private let started = Protected(false)
+    private let started = Locked(false)
 
     func start(consumer: KafkaConsumer, tracker: OffsetTracker, metrics: PipelineMetrics, interval: Duration) {
         started.set(true)
