@@ -31,8 +31,9 @@ extension DatasetReader.Header: ExpressibleByArgument {}
 
 /// Hyperparameters shared by train and distill; defaults are per command.
 struct OptimizerOptions: ParsableArguments {
-    @Option(help: "Passes over the data.") var epochs: Int?
-    @Option(help: "Peak learning rate (AdamW).") var lr: Float?
+    @Option(help: "Passes over the data (default: train 3, distill 5).") var epochs: Int?
+    @Option(help: "Peak learning rate, AdamW (default: train 2e-5, or 1e-3 with --freeze-backbone; distill 2e-4).")
+    var lr: Float?
     @Option(help: "Examples per step.") var batchSize: Int = 32
     @Option(help: "Maximum tokens per text, [CLS] and [SEP] included.") var maxLength: Int = 128
     @Option(help: "Fraction of steps for linear warmup (then linear decay to 0).") var warmup: Float = 0.1
