@@ -66,9 +66,7 @@ struct DeployFile {
 
     var shutdownTimeout: Int { Int(values["--shutdown-timeout"] ?? "") ?? 30 }
 
-    private static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("deploy")
+    private static let directory = PackageRoot.url.appendingPathComponent("deploy")
 
     private static func read(_ path: String) throws -> String {
         try String(contentsOf: directory.appendingPathComponent(path), encoding: .utf8)

@@ -3,9 +3,7 @@ import Foundation
 /// Validates JSON documents against the repository's schemas/ with Python's `jsonschema`
 /// (Draft 2020-12, cross-file $refs resolved through a registry).
 enum SchemaValidator {
-    static let schemasDirectory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("schemas").path
+    static let schemasDirectory = PackageRoot.url.appendingPathComponent("schemas").path
 
     private static let script = """
         import json, pathlib, sys
@@ -58,4 +56,10 @@ enum SchemaValidator {
         process.waitUntilExit()
         return process.terminationStatus == 0 ? nil : output
     }
+}
+
+/// The repository's root folder (this file is Tests/PipelineTests/Support/SchemaValidator.swift).
+enum PackageRoot {
+    static let url = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }
