@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "fastbert", targets: ["fastbert"]),
         .library(name: "FastBERT", targets: ["FastBERT"]),
+        .library(name: "Jobs", targets: ["Jobs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,7 +26,12 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .target(name: "Tokenizers", swiftSettings: cpuFlags),
-        .target(name: "FastBERT", dependencies: ["CBLAS", "Tokenizers"], swiftSettings: cpuFlags),
+        // The engine: tensors, kernels, weights, model, layers, early exit, training math. No
+        // tokenizer, no printing, no data files.
+        .target(name: "FastBERT", dependencies: ["CBLAS"], swiftSettings: cpuFlags),
+        // Above the engine: the model bundle (model + tokenizer + limits + threads), data readers,
+        // progress and status output, reports, and the train / distill / eval jobs.
+        .target(name: "Jobs", dependencies: ["FastBERT", "Tokenizers"], swiftSettings: cpuFlags),
         .target(
             name: "Kafka",
             dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")],
@@ -34,7 +40,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "FastBERT", "Kafka", "Tokenizers",
+                "FastBERT", "Jobs", "Kafka", "Tokenizers",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -46,20 +52,21 @@ let package = Package(
         .executableTarget(
             name: "fastbert",
             dependencies: [
-                "FastBERT", "Pipeline", "Kafka", "Tokenizers",
+                "FastBERT", "Jobs", "Pipeline", "Kafka", "Tokenizers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: cpuFlags
         ),
-        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "Jobs"]),
         .testTarget(name: "FastBERTTests", dependencies: ["FastBERT"]),
+        .testTarget(name: "JobsTests", dependencies: ["Jobs", "FastBERT", "Tokenizers"]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
         .testTarget(
             name: "PipelineTests",
             dependencies: [
-                "Pipeline", "Kafka", "FastBERT", "Tokenizers", .product(name: "Logging", package: "swift-log"),
+                "Pipeline", "Kafka", "FastBERT", "Jobs", "Tokenizers", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
     ]

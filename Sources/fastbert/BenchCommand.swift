@@ -9,14 +9,9 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure full-depth forward throughput (seq/s, GFLOP/s) against OpenBLAS sgemm GFLOP/s.")
 
-    @Option(help: "Model folder (the backbone is enough).")
-    var model: String = "models/all-MiniLM-L6-v2"
-
-    @Option(help: "Threads (encoder shards; OpenBLAS threads for the sgemm reference).")
-    var threads: Int = 2
-
-    @Option(name: .long, help: "Sequences per batch.")
-    var batchSize: Int = 32
+    @OptionGroup(title: "Model (the backbone is enough)") var model: ModelOptions
+    @OptionGroup var threads: ThreadsOptions
+    @OptionGroup var batch: BatchOptions
 
     @Option(help: "Tokens per sequence.")
     var length: Int = 64
@@ -28,7 +23,8 @@ struct BenchCommand: ParsableCommand {
     var json: String?
 
     func run() throws {
-        let loaded = try ModelDirectory.load(model)
+        let loaded = try ModelDirectory.load(model.model)
+        let threads = threads.threads, batchSize = batch.maxBatch
         let config = loaded.config
         guard length >= 2, length <= config.maxPositions else {
             throw ValidationError("--length must be in 2...\(config.maxPositions)")

@@ -12,17 +12,14 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Stream labelled sentences through a mock Kafka cluster and the serve pipeline; show early exits live.")
 
-    @Option(help: "Model folder (a trained sentiment model; see scripts/train-demo-model).")
-    var model: String = "models/demo"
+    @OptionGroup(title: "Model (a trained sentiment model; see scripts/train-demo-model)") var model: ModelOptions
+    @OptionGroup var tokens: TokenLimitOptions
+    @OptionGroup var threads: ThreadsOptions
+    @OptionGroup var speed: SpeedOptions
+    @OptionGroup var batch: BatchOptions
 
     @Option(help: "Messages to stream.")
     var messages: Int = 2000
-
-    @Option(help: "Exit threshold on normalized entropy: 0 = full depth, higher = earlier exits.")
-    var speed: Float = 0.1
-
-    @Option(help: "Micro-batch size.")
-    var maxBatch: Int = 32
 
     @Option(help: "One malformed input every N messages, to show dead letters (0: none).")
     var badEvery: Int = 100
@@ -30,18 +27,17 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Give up after this many seconds.")
     var timeout: Int = 600
 
-    @OptionGroup var logging: PipelineLoggingOptions
+    @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         guard messages > 0 else { throw ValidationError("--messages must be positive") }
-        guard (0...1).contains(speed) else { throw ValidationError("--speed must be in [0, 1]") }
     }
 
     func run() async throws {
         var logging = self.logging
         if logging.logLevel == "info" { logging.logLevel = "warning" }
         let logger = logging.bootstrap(label: "fastbert.demo")
-        let loaded = try loadPipelineModel(model, maxLength: 128)
+        let loaded = try model.bundle(threads: threads, tokens: tokens)
         let cluster = try MockCluster(brokers: 3, logger: logger)
         defer { cluster.close() }
         let (input, output, dlq) = ("demo.reviews", "demo.classified", "demo.dead-letters")
@@ -49,18 +45,18 @@ struct DemoCommand: AsyncParsableCommand {
         try cluster.createTopic(output, partitions: 3)
         try cluster.createTopic(dlq, partitions: 1)
         say("mock cluster: \(cluster.bootstrapServers)   model: \(loaded.modelId) (\(loaded.numLayers) layers, labels \(loaded.labels))")
-        say("streaming \(messages) messages at speed \(speed) (first group join takes a few seconds)...")
+        say("streaming \(messages) messages at speed \(speed.speed) (first group join takes a few seconds)...")
 
         let expected = PipelineDemoFeed.expectedLabels(count: messages, badEvery: badEvery)
         let serve = ServePipeline(
             configuration: ServeConfiguration(
                 brokers: cluster.bootstrapServers, inputTopics: [input], group: "fastbert-demo",
                 processing: ProcessingSettings(
-                    speed: speed, maxBatch: maxBatch, maxWait: .milliseconds(20),
+                    speed: speed.speed, maxBatch: batch.maxBatch,
                     decoder: InputDecoder(format: .json, textField: "text"),
                     routing: OutputRouting(outputTopic: output, deadLetterTopic: dlq)),
                 kafkaProperties: [("consumer.session.timeout.ms", "6000")]),
-            model: loaded, logger: logger)
+            model: loaded.pipelineModel, logger: logger)
         let monitor = PipelineDemoMonitor(
             config: cluster.clientConfig(), outputTopic: output, deadLetterTopic: dlq, expected: expected,
             labels: loaded.labels, numLayers: loaded.numLayers, total: messages, timeout: .seconds(timeout))

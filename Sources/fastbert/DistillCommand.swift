@@ -1,27 +1,28 @@
 import ArgumentParser
 import FastBERT
 import Foundation
+import Jobs
 
 struct DistillCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "distill",
         abstract: "Stage 2: self-distillation; train every student on KL(student || teacher). No labels needed.")
 
-    @Option(help: "Model folder with a trained teacher (from `fastbert train`).") var model: String
+    @OptionGroup(title: "Model (with a trained teacher, from `fastbert train`)") var model: ModelOptions
+    @OptionGroup var tokens: TokenLimitOptions
+    @OptionGroup var threads: ThreadsOptions
     @Option(help: "Output model folder (checkpoints go to OUT/checkpoint).") var out: String
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var optimizer: OptimizerOptions
     @Option(help: "Also write the classifier heads alone (float16, with labels) to this .safetensors file.")
     var headsOut: String?
 
-    func validate() throws { try optimizer.validateValues() }
-
     func run() throws {
-        setMatrixThreads(max(1, optimizer.threads))
-        let options = optimizer.options(defaultEpochs: 5, defaultRate: 2e-4, dropout: 0)
+        let options = optimizer.options(defaultEpochs: 5, defaultRate: 2e-4, dropout: 0, tokens: tokens)
         let data = try dataOptions.read(withLabels: false, seed: options.seed)
-        let (report, losses) = try Distillation.run(
-            modelDirectory: model, data: data, outDirectory: out, options: options, resume: optimizer.resume)
+        let (report, losses) = try DistillJob.run(
+            bundle: try model.bundle(threads: threads, tokens: tokens), data: data, outDirectory: out, options: options,
+            resume: optimizer.resume, tokenizerSource: model.model)
         printReport(report, stage: "distill", out: out)
         if let headsOut, report.completed {
             try ModelHeads.save(try ModelDirectory.load(out), to: headsOut)

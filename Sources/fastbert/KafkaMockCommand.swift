@@ -16,7 +16,7 @@ struct KafkaMockCommand: AsyncParsableCommand {
     @Option(name: .customLong("topic"), help: "Topic to create, NAME:PARTITIONS (repeatable).")
     var topics: [String] = []
 
-    @OptionGroup var logging: PipelineLoggingOptions
+    @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         guard brokers >= 1 else { throw ValidationError("--brokers must be at least 1") }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FastBERT
 import Foundation
+import Jobs
 import Kafka
 import Pipeline
 import Tokenizers
@@ -13,23 +14,17 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         commandName: "bench-pipeline",
         abstract: "Benchmark serve end to end through Kafka against the engine alone (use a release build).")
 
-    @Option(help: "Model folder; if missing, the MiniLM backbone (--backbone) with random heads is used.")
-    var model: String = "models/demo"
+    @OptionGroup(title: "Model (if missing, the MiniLM backbone --backbone with random heads is used)") var model: ModelOptions
+    @OptionGroup var tokens: TokenLimitOptions
+    @OptionGroup var threads: ThreadsOptions
+    @OptionGroup var speed: SpeedOptions
+    @OptionGroup var batch: BatchOptions
 
     @Option(help: "Backbone for the random-heads fallback.")
     var backbone: String = "models/all-MiniLM-L6-v2"
 
     @Option(help: "Messages for the throughput runs.")
     var messages: Int = 3000
-
-    @Option(help: "Exit threshold.")
-    var speed: Float = 0.1
-
-    @Option(help: "Micro-batch size (serve --max-batch and the engine-only batch).")
-    var maxBatch: Int = 32
-
-    @Option(help: "Threads for matrix products (both runs).")
-    var threads: Int = 2
 
     @Option(help: "Input rate for the latency run, messages/s (default: half the engine-only rate).")
     var rate: Double?
@@ -41,7 +36,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
     var json: String?
 
     func run() async throws {
-        setMatrixThreads(threads)
+        let speed = self.speed.speed, maxBatch = batch.maxBatch, threads = self.threads.threads
         let modelDirectory = try resolveModel()
         let texts = (0..<messages).map { PipelineDemoSentences.all[$0 % PipelineDemoSentences.all.count].text }
 
@@ -93,6 +88,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
     }
 
     private func resolveModel() throws -> String {
+        let model = self.model.model
         if FileManager.default.fileExists(atPath: model + "/config.json") { return model }
         guard FileManager.default.fileExists(atPath: backbone + "/config.json") else {
             throw CommandFailure("neither '\(model)' nor the backbone '\(backbone)' exists; run scripts/fetch-model")
@@ -105,7 +101,9 @@ struct PipelineBenchCommand: AsyncParsableCommand {
     }
 
     private func measureEngine(modelDirectory: String, texts: [String]) throws -> Double {
-        let classifier = try TextClassifier(modelDirectory: modelDirectory)
+        let (speed, maxBatch) = (self.speed.speed, batch.maxBatch)
+        let classifier = try TextClassifier(bundle: try ModelBundle.load(
+            directory: modelDirectory, maxLength: tokens.maxLength, threads: threads.threads))
         _ = try classifier.classify(Array(texts.prefix(maxBatch)), speed: speed)  // warm-up
         let start = Date()
         for offset in stride(from: 0, to: texts.count, by: maxBatch) {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FastBERT
+import Jobs
 import Foundation
 import Pipeline
 
@@ -16,8 +17,7 @@ struct ReplayCommand: AsyncParsableCommand {
             filtered by record timestamp.
             """)
 
-    @Option(help: "Bootstrap servers, HOST:PORT[,HOST:PORT...].")
-    var brokers: String
+    @OptionGroup var kafka: KafkaOptions
 
     @Option(help: "Topic to replay.")
     var inputTopic: String
@@ -46,11 +46,15 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(help: "No progress bar on stderr.")
     var noProgress = false
 
-    @OptionGroup var processing: PipelineProcessingOptions
-    @OptionGroup var logging: PipelineLoggingOptions
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var tokens: TokenLimitOptions
+    @OptionGroup var threads: ThreadsOptions
+    @OptionGroup var speed: SpeedOptions
+    @OptionGroup var batch: BatchOptions
+    @OptionGroup var stream: StreamOptions
+    @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        try processing.validate()
         guard (fromOffset == nil) != (fromTimestamp == nil) else {
             throw ValidationError("give exactly one of --from-offset, --from-timestamp")
         }
@@ -63,16 +67,15 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap(label: "fastbert.replay")
-        setMatrixThreads(max(1, processing.threads))
-        let model = try loadPipelineModel(processing.model, maxLength: processing.maxLength)
+        let bundle = try model.bundle(threads: threads, tokens: tokens)
         let start: ReplayStart = if let fromOffset { .offset(fromOffset) } else { .timestamp(try parseTimestamp(fromTimestamp ?? "0")) }
         let end: ReplayEnd = if let toOffset { .offset(toOffset) } else if let toTimestamp { .timestamp(try parseTimestamp(toTimestamp)) } else { .end }
         let configuration = ReplayConfiguration(
-            brokers: brokers, inputTopic: inputTopic, start: start, end: end,
+            brokers: kafka.brokers, inputTopic: inputTopic, start: start, end: end,
             partitions: partitions.isEmpty ? nil : partitions,
-            processing: processing.settings(outputTopic: outputTopic),
-            kafkaProperties: try parseKafkaProperties(processing.kafka), showProgress: !noProgress)
-        let replay = ReplayPipeline(configuration: configuration, model: model, logger: logger)
+            processing: stream.settings(outputTopic: outputTopic, speed: speed, batch: batch),
+            kafkaProperties: try kafka.properties(), showProgress: !noProgress)
+        let replay = ReplayPipeline(configuration: configuration, model: bundle.pipelineModel, logger: logger)
         try await runServices([replay], logger: logger, shutdownTimeout: configuration.drainTimeout)
         if let summary = replay.summary {
             print(String(format: "replayed %lld record(s) of %lld in range (%lld filtered by timestamp) in %.1f s",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FastBERT
+import Jobs
 import Foundation
 import Pipeline
 import ServiceLifecycle
@@ -10,8 +11,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Classify a Kafka topic into an output topic (micro-batched early exit, at-least-once, dead letters, metrics).")
 
-    @Option(help: "Bootstrap servers, HOST:PORT[,HOST:PORT...].")
-    var brokers: String
+    @OptionGroup var kafka: KafkaOptions
 
     @Option(name: .customLong("input-topic"), help: "Topic to classify (repeat or comma-separate for several).")
     var inputTopics: [String]
@@ -22,7 +22,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Consumer group id.")
     var group: String = "fastbert"
 
-    @OptionGroup var processing: PipelineProcessingOptions
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var tokens: TokenLimitOptions
+    @OptionGroup var threads: ThreadsOptions
+    @OptionGroup var speed: SpeedOptions
+    @OptionGroup var batch: BatchOptions
+    @OptionGroup var stream: StreamOptions
 
     @Option(help: "Expose /metrics, /healthz, /readyz on this port (0 picks a free port).")
     var metricsPort: Int?
@@ -36,23 +41,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds allowed for drain, flush and commit on SIGTERM/SIGINT.")
     var shutdownTimeout: Int = 30
 
-    @OptionGroup var logging: PipelineLoggingOptions
-
-    func validate() throws { try processing.validate() }
+    @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
         let logger = logging.bootstrap(label: "fastbert.serve")
-        setMatrixThreads(max(1, processing.threads))
-        let model = try loadPipelineModel(processing.model, maxLength: processing.maxLength)
+        let bundle = try model.bundle(threads: threads, tokens: tokens)
         let configuration = ServeConfiguration(
-            brokers: brokers,
+            brokers: kafka.brokers,
             inputTopics: inputTopics.flatMap { $0.split(separator: ",").map(String.init) },
             group: group,
-            processing: processing.settings(outputTopic: outputTopic),
-            kafkaProperties: try parseKafkaProperties(processing.kafka),
+            processing: stream.settings(outputTopic: outputTopic, speed: speed, batch: batch),
+            kafkaProperties: try kafka.properties(),
             commitInterval: .milliseconds(commitIntervalMs),
             shutdownTimeout: .seconds(shutdownTimeout))
-        let pipeline = ServePipeline(configuration: configuration, model: model, logger: logger)
+        let pipeline = ServePipeline(configuration: configuration, model: bundle.pipelineModel, logger: logger)
         var services: [any Service] = [pipeline]
         if let metricsPort {
             services.append(MetricsServer(

@@ -1,6 +1,3 @@
-import Foundation
-import Tokenizers
-
 /// Stage 2: self-distillation. Backbone and teacher are frozen; every student l is trained on
 /// KL(p_student_l || p_teacher), summed over students. Needs no labels.
 public enum Distillation {
@@ -8,7 +5,8 @@ public enum Distillation {
     /// `studentsDistilled` set, and the mean KL of each student over the last epoch.
     public static func train(
         _ model: FastBERTModel, sequences: [[Int32]], options: TrainingOptions,
-        checkpointDirectory: String? = nil, tokenizerSource: String? = nil, resume: Bool = false
+        checkpointDirectory: String? = nil, tokenizerSource: String? = nil, resume: Bool = false,
+        progress: ProgressSink = .silent
     ) throws -> (model: FastBERTModel, report: TrainingReport, studentLosses: [Float]) {
         precondition(model.hasClassifiers)
         let config = model.config
@@ -16,6 +14,7 @@ public enum Distillation {
         let loop = TrainingLoop(
             stage: "distill", model: model, parameters: parameters, tokenCounts: sequences.map(\.count), options: options,
             checkpointDirectory: checkpointDirectory, tokenizerSource: tokenizerSource)
+        loop.progress = progress
         if resume { try loop.resume() }
         let encoder = Encoder(model: loop.model)
         let graph = DistillationGraph(config: config)
@@ -36,25 +35,5 @@ public enum Distillation {
         var distilled = loop.model
         distilled.config.fastbert.studentsDistilled = report.completed
         return (distilled, report, layerSums.map { Float($0 / Double(max(layerSteps, 1))) })
-    }
-
-    /// The whole `fastbert distill` job: read texts, tokenize, distill, save to `outDirectory`.
-    public static func run(
-        modelDirectory: String, data: TextDataset, outDirectory: String, options: TrainingOptions, resume: Bool
-    ) throws -> (report: TrainingReport, studentLosses: [Float]) {
-        let model = try ModelDirectory.load(modelDirectory)
-        guard model.hasClassifiers, model.config.fastbert.teacherTrained else {
-            throw TrainingError.needsTrainedTeacher(model.headStatus)
-        }
-        let tokenizer = try WordPieceTokenizer.load(modelDirectory: URL(fileURLWithPath: modelDirectory))
-        let maxLength = min(options.maxLength, model.config.maxPositions)
-        let sequences = data.texts.map { tokenizer.encode($0, maxLength: maxLength).ids }
-        printStatus("distill: \(data.count) texts, \(sequences.reduce(0) { $0 + $1.count }) tokens/epoch, "
-            + "\(model.config.numLayers - 1) students, backbone and teacher frozen")
-        let (distilled, report, losses) = try train(
-            model, sequences: sequences, options: options, checkpointDirectory: outDirectory + "/checkpoint",
-            tokenizerSource: modelDirectory, resume: resume)
-        if report.completed { try ModelDirectory.save(distilled, to: outDirectory, tokenizerSource: modelDirectory) }
-        return (report, losses)
     }
 }

@@ -17,25 +17,11 @@ public struct SpeedResult: Sendable, Codable, Equatable {
     public var samplesPerSecond: Double
 }
 
-public struct EvaluationReport: Sendable, Codable, Equatable {
-    public var model: String
-    public var modelId: String
-    public var data: String
-    public var examples: Int
-    public var meanTokens: Double
-    public var labels: [String]
-    public var layers: Int
-    public var batchSize: Int
-    public var threads: Int
-    public var repeats: Int
-    public var results: [SpeedResult]
-}
-
 public enum Evaluation {
     /// Runs the engine over `sequences` at every speed (0 first, as the reference for speedups).
     public static func evaluate(
         engine: EarlyExitEngine, sequences: [[Int32]], targets: [Int], speeds: [Float], batchSize: Int, repeats: Int = 1,
-        progress: ProgressBar? = nil
+        progress: ProgressSink = .silent
     ) throws -> [SpeedResult] {
         let config = engine.model.config
         let ordered = [0] + speeds.filter { $0 != 0 }
@@ -55,7 +41,7 @@ public enum Evaluation {
                 best = min(best, Date().timeIntervalSince(start))
             }
             done += 1
-            progress?.update(done, detail: String(format: "speed %.2f: %.0f samples/s", speed, Double(sequences.count) / best))
+            progress.update(done, ordered.count, String(format: "speed %.2f: %.0f samples/s", speed, Double(sequences.count) / best))
             results.append(summarize(predictions, targets: targets, lengths: sequences.map(\.count), speed: speed,
                                      seconds: best, config: config))
         }

@@ -1,6 +1,3 @@
-import Foundation
-import Tokenizers
-
 /// Stage 1: fine-tune the backbone and the teacher (the classifier after the last layer) with
 /// cross-entropy on labelled text; with `freezeBackbone` only the teacher is trained.
 public enum FineTuning {
@@ -15,7 +12,8 @@ public enum FineTuning {
     /// Returns the model with `teacherTrained` set (and `studentsDistilled` cleared: students are stale).
     public static func train(
         _ model: FastBERTModel, sequences: [[Int32]], targets: [Int], options: TrainingOptions, freezeBackbone: Bool,
-        checkpointDirectory: String? = nil, tokenizerSource: String? = nil, resume: Bool = false
+        checkpointDirectory: String? = nil, tokenizerSource: String? = nil, resume: Bool = false,
+        progress: ProgressSink = .silent
     ) throws -> (model: FastBERTModel, report: TrainingReport) {
         precondition(model.hasClassifiers && sequences.count == targets.count)
         let config = model.config
@@ -25,7 +23,7 @@ public enum FineTuning {
             stage: freezeBackbone ? "train (teacher only)" : "train", model: model, parameters: parameters,
             tokenCounts: sequences.map(\.count), options: options, checkpointDirectory: checkpointDirectory,
             tokenizerSource: tokenizerSource)
-        loop.progressTitle = "train"
+        loop.progress = progress
         if resume { try loop.resume() }
         let graph = FineTuningGraph(config: config)
         let frozenEncoder = freezeBackbone ? Encoder(model: loop.model) : nil
@@ -39,31 +37,5 @@ public enum FineTuning {
         trained.config.fastbert.teacherTrained = true
         trained.config.fastbert.studentsDistilled = false
         return (trained, report)
-    }
-
-    /// The whole `fastbert train` job: read, tokenize, train, save to `outDirectory`.
-    /// Checkpoints go to `outDirectory/checkpoint`.
-    public static func run(
-        modelDirectory: String, data: TextDataset, outDirectory: String, options: TrainingOptions,
-        freezeBackbone: Bool, resume: Bool, modelId: String? = nil
-    ) throws -> TrainingReport {
-        guard let rawLabels = data.labels else { throw TrainingError.noLabels("training data") }
-        guard data.count >= 2 else { throw TrainingError.tooFewExamples(data.count) }
-        let base = try ModelDirectory.load(modelDirectory)
-        let tokenizer = try WordPieceTokenizer.load(modelDirectory: URL(fileURLWithPath: modelDirectory))
-        let model = prepare(base, labels: data.labelSet(), seed: options.seed)
-        let labelIndex = Dictionary(uniqueKeysWithValues: model.config.fastbert.labels.enumerated().map { ($1, $0) })
-        let maxLength = min(options.maxLength, model.config.maxPositions)
-        let sequences = data.texts.map { tokenizer.encode($0, maxLength: maxLength).ids }
-        let targets = rawLabels.map { labelIndex[$0]! }
-        printStatus("train: \(data.count) examples, labels \(model.config.fastbert.labels), "
-            + "\(sequences.reduce(0) { $0 + $1.count }) tokens/epoch, "
-            + (freezeBackbone ? "backbone frozen (teacher head only)" : "full fine-tuning"))
-        var (trained, report) = try train(
-            model, sequences: sequences, targets: targets, options: options, freezeBackbone: freezeBackbone,
-            checkpointDirectory: outDirectory + "/checkpoint", tokenizerSource: modelDirectory, resume: resume)
-        if let modelId { trained.config.fastbert.modelId = modelId }
-        if report.completed { try ModelDirectory.save(trained, to: outDirectory, tokenizerSource: modelDirectory) }
-        return report
     }
 }

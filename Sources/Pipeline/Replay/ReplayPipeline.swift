@@ -1,4 +1,5 @@
 import FastBERT
+import Jobs
 import Foundation
 import Kafka
 import Logging

@@ -1,5 +1,6 @@
 import FastBERT
 import Foundation
+import Jobs
 import Pipeline
 import Tokenizers
 
@@ -55,7 +56,7 @@ enum TestModel {
 
     /// Labels the engine gives these texts directly (the reference for pipeline outputs).
     static func directLabels(_ texts: [String], speed: Float) throws -> [String] {
-        let classifier = try TextClassifier(modelDirectory: directory)
+        let classifier = try TextClassifier(bundle: try ModelBundle.load(directory: directory, threads: 2))
         var labels: [String] = []
         for start in stride(from: 0, to: texts.count, by: 64) {
             let batch = Array(texts[start..<min(start + 64, texts.count)])

@@ -1,37 +1,26 @@
-import Foundation
+import Jobs
 
-/// The texts of the shared labelled data sets.
+/// The texts of the shared labelled data sets, read with the readers `fastbert train` uses.
 enum Datasets {
     /// SST-2 dev: `sentence<TAB>label` with a header.
     static func sst2Sentences() throws -> [String] {
-        try lines(of: "sst2/dev.tsv").dropFirst().map { line in
-            guard let tab = line.lastIndex(of: "\t") else { throw ParityError("SST-2 line without a tab: \(line)") }
-            return String(line[..<tab])
-        }
+        try texts("sst2/dev.tsv", column: "sentence", header: .yes)
     }
 
     /// ChnSentiCorp dev: `label<TAB>text_a` with a header.
     static func chnSentiCorpTexts() throws -> [String] {
-        try lines(of: "chnsenticorp/dev.tsv").dropFirst().map { line in
-            guard let tab = line.firstIndex(of: "\t") else { throw ParityError("ChnSentiCorp line without a tab: \(line)") }
-            return String(line[line.index(after: tab)...])
-        }
+        try texts("chnsenticorp/dev.tsv", column: "text_a", header: .yes)
     }
 
-    /// AG News test descriptions: the third field of `"label","title","description"`.
+    /// AG News test descriptions: the third field of `"label","title","description"`, no header.
     static func agNewsDescriptions() throws -> [String] {
-        try CSV.records(in: String(decoding: Data(contentsOf: ParityEnvironment.dataFile("ag_news/test.csv")), as: UTF8.self))
-            .map { record in
-                guard record.count == 3 else { throw ParityError("AG News record with \(record.count) fields: \(record)") }
-                return record[2]
-            }
+        try texts("ag_news/test.csv", column: "2", header: .no)
     }
 
-    /// Lines split on LF only (a Character split would also cut at U+2028 and friends), CR trimmed.
-    private static func lines(of relativePath: String) throws -> [String] {
-        let data = try Data(contentsOf: ParityEnvironment.dataFile(relativePath))
-        return data.split(separator: 0x0A).map { line in
-            String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
-        }
+    private static func texts(_ relativePath: String, column: String, header: DatasetReader.Header) throws -> [String] {
+        try DatasetReader.read(
+            path: ParityEnvironment.dataFile(relativePath).path, textColumn: DataColumn(column), withLabels: false,
+            header: header
+        ).texts
     }
 }

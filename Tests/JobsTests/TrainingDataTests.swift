@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import FastBERT
+@testable import Jobs
 
 final class TrainingDataTests: XCTestCase {
     func write(_ text: String, _ name: String) -> String {
@@ -12,6 +13,10 @@ final class TrainingDataTests: XCTestCase {
     func testCSVQuotesCommasNewlinesAndDoubledQuotes() {
         let rows = DelimitedText.parseCSV("a,\"b, c\",\"say \"\"hi\"\"\"\r\n1,\"two\nlines\",3\n")
         XCTAssertEqual(rows, [["a", "b, c", "say \"hi\""], ["1", "two\nlines", "3"]])
+    }
+
+    func testTSVSplitsLinesAtLFAndCRLFOnly() {
+        XCTAssertEqual(DelimitedText.parseTSV("a\tb\r\nc\u{2028}d\te\n\nf\tg"), [["a", "b"], ["c\u{2028}d", "e"], ["f", "g"]])
     }
 
     func testTSVWithHeaderPicksNamedColumns() throws {
@@ -38,23 +43,6 @@ final class TrainingDataTests: XCTestCase {
         XCTAssertEqual(data.labelSet(), ["-1", "1"])
     }
 
-    func testHeadsFileRoundTripsOntoTheBackbone() throws {
-        var model = FastBERTModel.trainable(config: Fixtures.tinyConfig(), seed: 3, backboneStd: 0.5, headStd: 0.5)
-        model.config.fastbert.teacherTrained = true
-        model.config.fastbert.studentsDistilled = true
-        model.config.fastbert.modelId = "tiny-heads"
-        let directory = Fixtures.temporaryDirectory()
-        var backboneOnly = model
-        backboneOnly.classifiers = []
-        backboneOnly.config.fastbert.labels = []
-        try ModelDirectory.save(backboneOnly, to: directory)
-        try ModelHeads.save(model, to: directory + "/heads.safetensors", dtype: .f32)
-        let loaded = try ModelHeads.load(backboneDirectory: directory, headsFile: directory + "/heads.safetensors")
-        XCTAssertEqual(loaded.config.fastbert, model.config.fastbert)
-        XCTAssertEqual(loaded.classifiers, model.classifiers)
-        XCTAssertEqual(loaded.backbone, model.backbone)
-    }
-
     func testJSONLinesWithNamedKeysAndNumericLabels() throws {
         let path = write("{\"review\": \"great\", \"stars\": 5}\n{\"review\": \"poor\", \"stars\": 1}\n", "data.jsonl")
         let data = try DatasetReader.read(path: path, textColumn: .name("review"), labelColumn: .name("stars"))
@@ -76,32 +64,5 @@ final class TrainingDataTests: XCTestCase {
         XCTAssertEqual(a, b)
         XCTAssertEqual(a.texts, a.texts.sorted { Int($0)! < Int($1)! })
         XCTAssertEqual(a.labels, a.texts.map { "\(Int($0)! % 2)" })
-    }
-
-    func testMacroF1() {
-        // class 0: tp 1, fp 1, fn 0 -> 2/3; class 1: tp 1, fp 0, fn 1 -> 2/3
-        XCTAssertEqual(Evaluation.macroF1([0, 0, 1], [0, 1, 1], classes: 2), 2.0 / 3, accuracy: 1e-9)
-        XCTAssertEqual(Evaluation.accuracy([0, 0, 1], [0, 1, 1]), 2.0 / 3, accuracy: 1e-9)
-    }
-
-    func testEvaluationReportsSpeedupsAgainstSpeedZeroAndRenders() throws {
-        let model = Fixtures.tinyModel()
-        let sequences = Fixtures.randomSequences(count: 30, vocab: 100, lengths: 3...20, seed: 8)
-        let engine = try EarlyExitEngine(model: model)
-        let targets = try engine.classify(sequences, speed: 0).map(\.label)
-        let results = try Evaluation.evaluate(engine: engine, sequences: sequences, targets: targets, speeds: [0.5, 1],
-                                              batchSize: 8)
-        XCTAssertEqual(results.map(\.speed), [0, 0.5, 1])
-        XCTAssertEqual(results[0].accuracy, 1)
-        XCTAssertEqual(results[0].flopsSpeedup, 1)
-        XCTAssertEqual(results[0].exitShare, [0, 0, 0, 1])
-        XCTAssertEqual(results[2].exitShare[0], 1)
-        XCTAssertEqual(results[2].meanExitLayer, 1)
-        XCTAssertGreaterThan(results[2].flopsSpeedup, 2.5)
-        let report = EvaluationReport(model: "m", modelId: "tiny", data: "d", examples: 30, meanTokens: 10, labels: ["a", "b", "c"],
-                                      layers: 4, batchSize: 8, threads: 1, repeats: 1, results: results)
-        XCTAssertTrue(report.svg().hasPrefix("<svg"))
-        XCTAssertTrue(report.svg().hasSuffix("</svg>"))
-        XCTAssertEqual(report.table().split(separator: "\n").count, 5)
     }
 }

@@ -1,3 +1,4 @@
+import FastBERT
 import Foundation
 
 /// An SVG with two panels: accuracy against speedup (analytical FLOPs and measured wall clock),

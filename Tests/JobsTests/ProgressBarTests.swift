@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import FastBERT
+@testable import Jobs
 
 final class ProgressBarTests: XCTestCase {
     func testRenderingWithBar() {

@@ -1,9 +1,10 @@
+import FastBERT
 import Foundation
 
 /// A progress line on stderr: a bar with done/total, ETA and caller-supplied figures (running
 /// loss, examples/s, messages/s). On a terminal it redraws one line at most 5 times a second;
 /// otherwise (logs, CI) it prints a plain line every `plainInterval` seconds and at the end.
-/// Used by train, distill, eval and replay.
+/// Used by train, distill, eval and replay; `sink` hands it to the engine's long-running stages.
 public final class ProgressBar: @unchecked Sendable {
     let title: String
     let total: Int
@@ -12,7 +13,6 @@ public final class ProgressBar: @unchecked Sendable {
     let plainInterval: TimeInterval
     var lastDraw = Date.distantPast
     var endedLine = false
-    public var quiet = false
 
     public init(title: String, total: Int, plainInterval: TimeInterval = 15) {
         self.title = title
@@ -25,7 +25,6 @@ public final class ProgressBar: @unchecked Sendable {
 
     /// `done` units of `total` are finished; `detail` is appended (e.g. "loss 0.41  212 ex/s").
     public func update(_ done: Int, detail: String = "", force: Bool = false) {
-        guard !quiet else { return }
         let now = Date()
         let finished = done >= total
         let interval = interactive ? 0.2 : plainInterval
@@ -44,7 +43,7 @@ public final class ProgressBar: @unchecked Sendable {
     /// Draws the final state (also when it stopped short of `total`) and ends the line.
     public func finish(_ done: Int, detail: String = "") {
         update(done, detail: detail, force: true)
-        if interactive, !quiet, !endedLine { FileHandle.standardError.write(Data("\n".utf8)) }
+        if interactive, !endedLine { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 
     /// One progress line; `bar` is the width of the drawn bar (nil: percentage only).
@@ -67,7 +66,31 @@ public final class ProgressBar: @unchecked Sendable {
     }
 }
 
-/// Writes a line to stderr (status messages that must not mix with stdout results).
-public func printStatus(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+extension ProgressBar {
+    /// A sink for the engine's training and evaluation stages: the bar is drawn on stderr, made at
+    /// the first update (when the stage knows its total); status lines go to stderr too.
+    public static func sink(title: String, plainInterval: TimeInterval = 15) -> ProgressSink {
+        let holder = LazyBar(title: title, plainInterval: plainInterval)
+        return ProgressSink(update: { holder.update($0, total: $1, detail: $2) }, status: { printStatus($0) })
+    }
+}
+
+/// The bar behind `ProgressBar.sink`, created on the first update.
+private final class LazyBar: @unchecked Sendable {
+    private let lock = NSLock()
+    private let title: String
+    private let plainInterval: TimeInterval
+    private var bar: ProgressBar?
+
+    init(title: String, plainInterval: TimeInterval) {
+        self.title = title
+        self.plainInterval = plainInterval
+    }
+
+    func update(_ done: Int, total: Int, detail: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if bar == nil { bar = ProgressBar(title: title, total: total, plainInterval: plainInterval) }
+        bar?.update(done, detail: detail)
+    }
 }

@@ -1,3 +1,4 @@
+import FastBERT
 import Foundation
 
 /// Texts with optional raw label strings, read from TSV, CSV or JSONL.

@@ -1,3 +1,4 @@
+import FastBERT
 import Foundation
 
 extension EvaluationReport {

@@ -45,10 +45,11 @@ enum DelimitedText {
         return rows
     }
 
+    /// Lines end at LF or CRLF only ("\r\n" is one Character, so splitting on "\n" alone would keep
+    /// CRLF files in one line; splitting on `isNewline` would also cut at U+2028 inside a text).
     static func parseTSV(_ text: String) -> [[String]] {
-        text.split(separator: "\n", omittingEmptySubsequences: true).map { line in
-            let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
-            return trimmed.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        text.split(omittingEmptySubsequences: true) { $0 == "\n" || $0 == "\r\n" }.map { line in
+            line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
         }
     }
 }

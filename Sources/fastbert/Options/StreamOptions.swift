@@ -1,0 +1,55 @@
+import ArgumentParser
+import Pipeline
+
+/// How `serve` and `replay` turn records into outputs: micro-batch timing, input decoding and
+/// dead-letter routing. The model, speed, batch size and threads come from their own groups.
+struct StreamOptions: ParsableArguments {
+    @Option(help: "Flush a micro-batch when its oldest message has waited this many milliseconds.")
+    var maxWaitMs: Int = 20
+
+    @Option(help: "Dead-letter topic for bad inputs (default: error records on the output topic).")
+    var dlqTopic: String?
+
+    @Option(help: "Input value format: text (UTF-8) or json.")
+    var inputFormat: String = "text"
+
+    @Option(help: "Field holding the text in JSON inputs (dotted path allowed).")
+    var textField: String = "text"
+
+    @Option(help: "Reject values larger than this many bytes (smaller ones are truncated to the model's max tokens).")
+    var maxBytes: Int = InputDecoder().maxBytes
+
+    func validate() throws {
+        guard maxWaitMs >= 0 else { throw ValidationError("--max-wait-ms must not be negative") }
+        guard InputFormat(rawValue: inputFormat) != nil else { throw ValidationError("--input-format must be text or json") }
+        guard maxBytes > 0 else { throw ValidationError("--max-bytes must be positive") }
+    }
+
+    func settings(outputTopic: String, speed: SpeedOptions, batch: BatchOptions) -> ProcessingSettings {
+        ProcessingSettings(
+            speed: speed.speed, maxBatch: batch.maxBatch, maxWait: .milliseconds(maxWaitMs),
+            decoder: InputDecoder(format: InputFormat(rawValue: inputFormat) ?? .text, textField: textField, maxBytes: maxBytes),
+            routing: OutputRouting(outputTopic: outputTopic, deadLetterTopic: dlqTopic))
+    }
+}
+
+/// Where the Kafka cluster is and the extra librdkafka properties for its clients.
+struct KafkaOptions: ParsableArguments {
+    @Option(help: "Bootstrap servers, HOST:PORT[,HOST:PORT...].")
+    var brokers: String
+
+    @Option(help: "librdkafka property KEY=VALUE for both clients (prefix consumer. or producer. for one); repeatable.")
+    var kafka: [String] = []
+
+    func validate() throws { _ = try properties() }
+
+    /// The `--kafka` options as (key, value) pairs.
+    func properties() throws -> [(String, String)] {
+        try kafka.map { item in
+            guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
+                throw ValidationError("--kafka expects KEY=VALUE, got '\(item)'")
+            }
+            return (String(item[..<eq]), String(item[item.index(after: eq)...]))
+        }
+    }
+}
