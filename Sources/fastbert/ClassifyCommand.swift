@@ -19,8 +19,9 @@ struct ClassifyCommand: ParsableCommand {
 
     func run() throws {
         let classifier = try TextClassifier(bundle: try model.bundle(threads: threads, tokens: tokens))
+        let setting = try speed.setting(for: classifier.bundle, folder: model.model)
         let engineModel = classifier.bundle.model
-        if speed.speed > 0 && !engineModel.config.fastbert.studentsDistilled {
+        if setting.policy.exitsEarly(numLayers: engineModel.config.numLayers) && !engineModel.config.fastbert.studentsDistilled {
             printStatus("warning: \(engineModel.headStatus); use --speed 0 or run `fastbert distill`")
         }
         let inputs = texts.isEmpty ? readStandardInputLines() : texts
@@ -28,7 +29,7 @@ struct ClassifyCommand: ParsableCommand {
         var index = 0
         for start in stride(from: 0, to: inputs.count, by: batch.maxBatch) {
             let chunk = Array(inputs[start..<min(start + batch.maxBatch, inputs.count)])
-            for prediction in try classifier.classify(chunk, speed: speed.speed) {
+            for prediction in try classifier.classify(chunk, policy: setting.policy) {
                 try printJSONLine([
                     "index": index, "label": labels[prediction.label], "label_id": prediction.label,
                     "probabilities": Dictionary(uniqueKeysWithValues: zip(labels, prediction.probabilities.map(Double.init))),

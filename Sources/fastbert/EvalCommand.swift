@@ -15,7 +15,9 @@ struct EvalCommand: ParsableCommand {
     @OptionGroup var dataOptions: DataOptions
     @Option(help: "Comma-separated speeds (speed 0 is always measured first, as the reference).")
     var speeds: String = "0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9"
-    @Option(help: "Time each speed this many times and keep the fastest.") var repeats: Int = 1
+    @Option(help: "speed: the --speeds curve; calibrated: the curve and the model folder's calibrated exit policy.")
+    var exit: SpeedOptions.Exit = .speed
+    @Option(help: "Time each setting this many times and keep the fastest.") var repeats: Int = 1
     @Option(help: "Write the report as JSON here.") var json: String?
     @Option(help: "Write an SVG chart (accuracy vs speedup, exit layers) here.") var svg: String?
     @Option(help: "Seed for --limit sampling.") var seed: UInt64 = 42
@@ -35,10 +37,14 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let data = try dataOptions.read(withLabels: true, seed: seed)
+        let bundle = try model.bundle(threads: threads, tokens: tokens)
+        var settings = try parsedSpeeds().map { ExitSetting.speed($0, layers: bundle.numLayers) }
+        if exit == .calibrated { settings.append(try SpeedOptions.calibrated(bundle, folder: model.model)) }
         let report = try EvaluationJob.run(
-            bundle: try model.bundle(threads: threads, tokens: tokens), modelDirectory: model.model, data: data, dataName: dataOptions.data,
-            speeds: try parsedSpeeds(), batchSize: batch.maxBatch, repeats: repeats)
+            bundle: bundle, modelDirectory: model.model, data: data, dataName: dataOptions.data, settings: settings,
+            batchSize: batch.maxBatch, repeats: repeats)
         print(report.table())
+        if let verdict = report.earlyExitVerdict { print("eval: \(verdict)") }
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

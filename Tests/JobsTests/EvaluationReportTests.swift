@@ -5,7 +5,7 @@ import XCTest
 
 final class EvaluationReportTests: XCTestCase {
     func result(speed: Float, accuracy: Double, exits: [Double], speedup: Double) -> SpeedResult {
-        SpeedResult(speed: speed, accuracy: accuracy, macroF1: accuracy, meanExitLayer: 1, exitShare: exits,
+        SpeedResult(exit: String(format: "%.2f", speed), speed: speed, accuracy: accuracy, macroF1: accuracy, meanExitLayer: 1, exitShare: exits,
                     flopsPerSample: 1e9 / speedup, flopsSpeedup: speedup, seconds: 1 / speedup, wallClockSpeedup: speedup,
                     samplesPerSecond: 100 * speedup)
     }

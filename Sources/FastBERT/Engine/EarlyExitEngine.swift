@@ -1,7 +1,8 @@
 /// Batched early exit with real early termination. All samples run layer by layer; after each
-/// layer the classifier of that layer scores the survivors, those with uncertainty < speed
-/// leave, and the survivors' token rows are compacted so the next layer computes only them.
-/// speed 0 runs the teacher only (students are not evaluated); speed >= 1 exits everyone at layer 1.
+/// layer whose classifier the exit policy needs, that classifier scores the survivors, those the
+/// policy lets go leave, and the survivors' token rows are compacted so the next layer computes
+/// only them. speed 0 runs the teacher only (students are not evaluated); speed >= 1 exits
+/// everyone at layer 1.
 /// Not thread-safe: one caller at a time.
 public final class EarlyExitEngine {
     public let model: FastBERTModel
@@ -26,10 +27,32 @@ public final class EarlyExitEngine {
     public func resetCounters() { counters = EngineCounters(layers: numLayers) }
 
     public func classify(_ sequences: [[Int32]], speed: Float) throws -> [Prediction] {
-        try classify(PackedBatch(sequences), speed: speed)
+        try classify(PackedBatch(sequences), policy: .speed(speed, layers: numLayers))
     }
 
+    public func classify(_ sequences: [[Int32]], policy: ExitPolicy) throws -> [Prediction] {
+        try classify(PackedBatch(sequences), policy: policy)
+    }
+
+    /// The paper's criterion: leave after the first layer whose normalized entropy is below `speed`.
     public func classify(_ batch: PackedBatch, speed: Float) throws -> [Prediction] {
+        try classify(batch, policy: .speed(speed, layers: numLayers))
+    }
+
+    public func classify(_ batch: PackedBatch, policy: ExitPolicy) throws -> [Prediction] {
+        var traces: [LayerTrace]? = nil
+        return try run(batch, policy: policy, traces: &traces)
+    }
+
+    /// Runs every layer and every classifier with no exit, recording each classifier's verdict.
+    public func trace(_ batch: PackedBatch) throws -> [LayerTrace] {
+        var traces: [LayerTrace]? = batch.lengths.map { LayerTrace(length: $0, labels: [], entropy: [], topGap: []) }
+        _ = try run(batch, policy: .fullDepth(layers: numLayers), traces: &traces)
+        return traces ?? []
+    }
+
+    /// With `traces` set, every classifier runs and nobody leaves before the teacher.
+    private func run(_ batch: PackedBatch, policy: ExitPolicy, traces: inout [LayerTrace]?) throws -> [Prediction] {
         try encoder.validate(batch)
         let h = model.config.hiddenSize, labelCount = model.config.fastbert.numLabels
         var results = [Prediction?](repeating: nil, count: batch.count)
@@ -37,15 +60,18 @@ public final class EarlyExitEngine {
         let state = hidden.reserve(batch.tokenCount * h)
         let logitRows = logits.reserve(batch.count * labelCount)
         encoder.embed(batch, into: state)
+        let tracing = traces != nil
 
         var active = Array(0..<batch.count)  // original index of each surviving sequence
         var starts = batch.starts, lengths = batch.lengths
         var tokens = batch.tokenCount
+        // For patience: each sample's last label and how many evaluated layers in a row gave it.
+        var previousLabel = [Int](repeating: -1, count: batch.count), agreeing = [Int](repeating: 0, count: batch.count)
         for layer in 0..<numLayers {
             encoder.layer(layer, hidden: state, tokens: tokens, starts: starts, lengths: lengths)
             counters.encoderRows[layer] += tokens
             let isLast = layer == numLayers - 1
-            guard isLast || speed > 0 else { continue }
+            guard tracing || policy.evaluates(layer: layer, numLayers: numLayers) else { continue }
 
             let shards = shardSequences(lengths: lengths, tokens: tokens, shards: encoder.threads)
             let (rows, output) = (UncheckedSendable(state), UncheckedSendable(logitRows))
@@ -59,9 +85,16 @@ public final class EarlyExitEngine {
                 let row = logitRows + position * labelCount
                 softmaxInPlace(row, count: labelCount)
                 let u = normalizedEntropy(row, count: labelCount)
-                if isLast || speed >= 1 || u < speed {
+                var label = 0
+                for i in 1..<labelCount where row[i] > row[label] { label = i }
+                agreeing[original] = label == previousLabel[original] ? agreeing[original] + 1 : 1
+                previousLabel[original] = label
+                traces?[original].labels.append(label)
+                traces?[original].entropy.append(u)
+                traces?[original].topGap.append(1 - row[label])
+                let score = policy.criterion == .maxProbability ? 1 - row[label] : u
+                if isLast || (!tracing && policy.leaves(layer: layer, score: score, agreeing: agreeing[original])) {
                     let probabilities = Array(UnsafeBufferPointer(start: row, count: labelCount))
-                    let label = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
                     results[original] = Prediction(label: label, probabilities: probabilities, exitLayer: layer + 1, uncertainty: u)
                     counters.exits[layer] += 1
                 } else {

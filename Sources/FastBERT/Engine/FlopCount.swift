@@ -19,10 +19,8 @@ public enum FlopCount {
         return perToken + cls
     }
 
-    /// A sample that left at `exitLayer` (1-based); students were evaluated at every layer it
-    /// passed when `studentsEvaluated` (speed > 0), the teacher only otherwise.
-    public static func sample(_ c: BertConfig, length: Int, exitLayer: Int, studentsEvaluated: Bool) -> Double {
-        let heads = studentsEvaluated ? Double(exitLayer) : 1
-        return Double(exitLayer) * encoderLayer(c, length: length) + heads * classifier(c, length: length)
+    /// A sample that left at `exitLayer` (1-based) after `classifiers` classifiers were evaluated on it.
+    public static func sample(_ c: BertConfig, length: Int, exitLayer: Int, classifiers: Int) -> Double {
+        Double(exitLayer) * encoderLayer(c, length: length) + Double(classifiers) * classifier(c, length: length)
     }
 }

@@ -16,15 +16,18 @@ public struct ModelBundle: Sendable {
     public var modelId: String
     /// Threads the engine built from this bundle runs every matrix product on.
     public var threads: Int
+    /// The folder's exit-policy.json, written by `fastbert calibrate`.
+    public var calibratedExit: CalibratedExit?
 
     /// `maxLength` is clamped to 2...max positions, `threads` to at least 1.
     public init(model: FastBERTModel, tokenizer: WordPieceTokenizer, maxLength: Int = defaultMaxLength, modelId: String? = nil,
-                threads: Int) {
+                threads: Int, calibratedExit: CalibratedExit? = nil) {
         self.model = model
         self.tokenizer = tokenizer
         self.maxLength = max(2, min(maxLength, model.config.maxPositions))
         self.modelId = Self.modelId(model.config, folderName: modelId)
         self.threads = max(1, threads)
+        self.calibratedExit = calibratedExit
     }
 
     /// What a command needs the folder's heads to be.
@@ -55,7 +58,8 @@ public struct ModelBundle: Sendable {
             throw .missingHeads(directory: directory, status: model.headStatus)
         }
         let folderName = URL(fileURLWithPath: directory).standardizedFileURL.lastPathComponent
-        return ModelBundle(model: model, tokenizer: tokenizer, maxLength: maxLength, modelId: folderName, threads: threads)
+        return ModelBundle(model: model, tokenizer: tokenizer, maxLength: maxLength, modelId: folderName, threads: threads,
+                           calibratedExit: try CalibratedExit.load(from: directory, numLayers: model.config.numLayers))
     }
 
     /// The one model-id rule: the config's id, else the folder's name, else "unnamed".

@@ -18,4 +18,8 @@ public final class TextClassifier {
     public func classify(_ texts: [String], speed: Float) throws -> [Prediction] {
         try engine.classify(tokenize(texts), speed: speed)
     }
+
+    public func classify(_ texts: [String], policy: ExitPolicy) throws -> [Prediction] {
+        try engine.classify(tokenize(texts), policy: policy)
+    }
 }

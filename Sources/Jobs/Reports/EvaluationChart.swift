@@ -44,16 +44,16 @@ extension EvaluationReport {
             out.append("<polyline points=\"\(points)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>")
             for r in results {
                 out.append("<circle cx=\"\(px(value(r)))\" cy=\"\(py(r.accuracy * 100))\" r=\"3.5\" fill=\"\(color)\">"
-                    + "<title>speed \(format(Double(r.speed))): \(format(r.accuracy * 100))% at \(format(value(r)))x</title></circle>")
+                    + "<title>exit \(r.exit): \(format(r.accuracy * 100))% at \(format(value(r)))x</title></circle>")
                 if index == 0 {
-                    out.append(text(px(value(r)) + 5, py(r.accuracy * 100) - 6, format(Double(r.speed)), size: 10, color: color))
+                    out.append(text(px(value(r)) + 5, py(r.accuracy * 100) - 6, r.exit, size: 10, color: color))
                 }
             }
             let legendY = y + h - 40 + Double(index) * 16
             out.append(line(x + w - 150, legendY, x + w - 130, legendY, color: color, width: 2))
             out.append(text(x + w - 125, legendY + 4, name))
         }
-        out.append(text(x + w - 150, y + h - 56, "labels: speed threshold", size: 10, color: "#666"))
+        out.append(text(x + w - 150, y + h - 56, "labels: speed threshold or exit policy", size: 10, color: "#666"))
         return out
     }
 
@@ -65,7 +65,7 @@ extension EvaluationReport {
         for (row, r) in results.enumerated() {
             let top = y + Double(row) * rowHeight + 3
             var left = x
-            out.append(text(x - 8, top + rowHeight / 2 + 1, "speed \(format(Double(r.speed)))", anchor: "end"))
+            out.append(text(x - 8, top + rowHeight / 2 + 1, "exit \(r.exit)", anchor: "end"))
             for (layer, share) in r.exitShare.enumerated() where share > 0 {
                 let segment = share * w
                 out.append("<rect x=\"\(left)\" y=\"\(top)\" width=\"\(segment)\" height=\"\(rowHeight - 6)\" "

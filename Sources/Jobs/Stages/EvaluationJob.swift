@@ -1,10 +1,10 @@
 import FastBERT
 
 /// The whole `fastbert eval` job: tokenize the labelled data with the bundle's tokenizer (not
-/// timed), then evaluate every speed on the bundle's engine.
+/// timed), then evaluate full depth and every exit setting on the bundle's engine.
 public enum EvaluationJob {
     public static func run(
-        bundle: ModelBundle, modelDirectory: String, data: TextDataset, dataName: String, speeds: [Float], batchSize: Int,
+        bundle: ModelBundle, modelDirectory: String, data: TextDataset, dataName: String, settings: [ExitSetting], batchSize: Int,
         repeats: Int
     ) throws -> EvaluationReport {
         guard let rawLabels = data.labels else { throw TrainingError.noLabels(dataName) }
@@ -17,7 +17,7 @@ public enum EvaluationJob {
         guard unknown.isEmpty else { throw TrainingError.unknownLabels(unknown.sorted()) }
         let sequences = data.texts.map(bundle.tokenIds)
         let results = try Evaluation.evaluate(
-            engine: engine, sequences: sequences, targets: rawLabels.map { labelIndex[$0]! }, speeds: speeds,
+            engine: engine, sequences: sequences, targets: rawLabels.map { labelIndex[$0]! }, settings: settings,
             batchSize: batchSize, repeats: repeats, progress: ProgressBar.sink(title: "eval", plainInterval: 0))
         return EvaluationReport(
             model: modelDirectory, modelId: bundle.modelId, data: dataName, examples: data.count,

@@ -46,13 +46,41 @@ struct ThreadsOptions: ParsableArguments {
     }
 }
 
-/// The exit threshold of FastBERT's criterion.
+/// When a sample leaves: the paper's entropy threshold (`--speed`) or the policy `fastbert
+/// calibrate` wrote into the model folder (`--exit calibrated`).
 struct SpeedOptions: ParsableArguments {
+    enum Exit: String, ExpressibleByArgument, CaseIterable {
+        case speed, calibrated
+    }
+
     @Option(help: "Exit threshold on normalized entropy: 0 = full depth (teacher only), higher = earlier exits.")
     var speed: Float = 0.1
 
+    @Option(help: "Exit criterion: speed (the paper's entropy threshold, --speed) or calibrated (the model folder's exit-policy.json, from `fastbert calibrate`).")
+    var exit: Exit = .speed
+
     func validate() throws {
         guard (0...1).contains(speed) else { throw ValidationError("--speed must be in [0, 1]") }
+    }
+
+    /// The setting for this bundle; `--exit calibrated` needs the folder's exit-policy.json.
+    func setting(for bundle: ModelBundle, folder: String) throws -> ExitSetting {
+        switch exit {
+        case .speed:
+            return .speed(speed, layers: bundle.numLayers)
+        case .calibrated:
+            return try Self.calibrated(bundle, folder: folder)
+        }
+    }
+
+    /// The folder's calibrated policy, with its verdict on stderr when it found nothing that pays.
+    static func calibrated(_ bundle: ModelBundle, folder: String) throws -> ExitSetting {
+        guard let calibrated = bundle.calibratedExit else {
+            throw CommandFailure(
+                "--exit calibrated: '\(folder)' has no \(CalibratedExit.fileName); run `fastbert calibrate --model \(folder) --data DEV`")
+        }
+        if !calibrated.paysOff { printStatus("warning: \(calibrated.summary)") }
+        return ExitSetting(name: "calibrated", speed: nil, policy: calibrated.policy)
     }
 }
 
