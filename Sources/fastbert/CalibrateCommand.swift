@@ -40,6 +40,7 @@ struct CalibrateCommand: ParsableCommand {
     var dryRun = false
 
     func validate() throws {
+        _ = try dataOptions.requiredPath()
         guard maxDrop >= 0 else { throw ValidationError("--max-drop must not be negative") }
         guard z >= 0 else { throw ValidationError("--z must not be negative") }
         guard repeats > 0 else { throw ValidationError("--repeats must be positive") }
@@ -49,7 +50,7 @@ struct CalibrateCommand: ParsableCommand {
         let bundle = try model.bundle(threads: threads, tokens: tokens)
         let data = try dataOptions.read(withLabels: true, seed: seed)
         let report = try CalibrationJob.run(
-            bundle: bundle, data: data, dataName: dataOptions.data, budget: maxDrop, z: z, batchSize: batch.maxBatch,
+            bundle: bundle, data: data, dataName: try dataOptions.requiredPath(), budget: maxDrop, z: z, batchSize: batch.maxBatch,
             repeats: repeats)
         print(String(format: "calibrate: full depth %.2f%% on %d examples; budget %.2f points (+%.2f standard errors)",
                      report.fullDepthAccuracy * 100, data.count, maxDrop, z))

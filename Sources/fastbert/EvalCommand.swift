@@ -31,6 +31,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     func validate() throws {
+        _ = try dataOptions.requiredPath()
         _ = try parsedSpeeds()
         guard repeats > 0 else { throw ValidationError("--repeats must be positive") }
     }
@@ -41,7 +42,7 @@ struct EvalCommand: ParsableCommand {
         var settings = try parsedSpeeds().map { ExitSetting.speed($0, layers: bundle.numLayers) }
         if exit == .calibrated { settings.append(try SpeedOptions.calibrated(bundle, folder: model.model)) }
         let report = try EvaluationJob.run(
-            bundle: bundle, modelDirectory: model.model, data: data, dataName: dataOptions.data, settings: settings,
+            bundle: bundle, modelDirectory: model.model, data: data, dataName: try dataOptions.requiredPath(), settings: settings,
             batchSize: batch.maxBatch, repeats: repeats)
         print(report.table())
         if let verdict = report.earlyExitVerdict { print("eval: \(verdict)") }

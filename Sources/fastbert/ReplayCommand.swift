@@ -51,10 +51,12 @@ struct ReplayCommand: AsyncParsableCommand {
     @OptionGroup var threads: ThreadsOptions
     @OptionGroup var speed: SpeedOptions
     @OptionGroup var batch: BatchOptions
+    @OptionGroup var input: InputOptions
     @OptionGroup var stream: StreamOptions
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
+        _ = try kafka.requiredBrokers()
         guard (fromOffset == nil) != (fromTimestamp == nil) else {
             throw ValidationError("give exactly one of --from-offset, --from-timestamp")
         }
@@ -71,9 +73,9 @@ struct ReplayCommand: AsyncParsableCommand {
         let start: ReplayStart = if let fromOffset { .offset(fromOffset) } else { .timestamp(try parseTimestamp(fromTimestamp ?? "0")) }
         let end: ReplayEnd = if let toOffset { .offset(toOffset) } else if let toTimestamp { .timestamp(try parseTimestamp(toTimestamp)) } else { .end }
         let configuration = ReplayConfiguration(
-            brokers: kafka.brokers, inputTopic: inputTopic, start: start, end: end,
+            brokers: try kafka.requiredBrokers(), inputTopic: inputTopic, start: start, end: end,
             partitions: partitions.isEmpty ? nil : partitions,
-            processing: stream.settings(outputTopic: outputTopic, speed: speed, batch: batch),
+            processing: stream.settings(outputTopic: outputTopic, speed: speed, batch: batch, input: input),
             kafkaProperties: try kafka.properties(), showProgress: !noProgress)
         let replay = ReplayPipeline(configuration: configuration, model: bundle.pipelineModel, logger: logger)
         try await runServices([replay], logger: logger, shutdownTimeout: configuration.drainTimeout)

@@ -27,6 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var threads: ThreadsOptions
     @OptionGroup var speed: SpeedOptions
     @OptionGroup var batch: BatchOptions
+    @OptionGroup var input: InputOptions
     @OptionGroup var stream: StreamOptions
 
     @Option(help: "Expose /metrics, /healthz, /readyz on this port (0 picks a free port).")
@@ -43,14 +44,16 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var logging: LoggingOptions
 
+    func validate() throws { _ = try kafka.requiredBrokers() }
+
     func run() async throws {
         let logger = logging.bootstrap(label: "fastbert.serve")
         let bundle = try model.bundle(threads: threads, tokens: tokens)
         let configuration = ServeConfiguration(
-            brokers: kafka.brokers,
+            brokers: try kafka.requiredBrokers(),
             inputTopics: inputTopics.flatMap { $0.split(separator: ",").map(String.init) },
             group: group,
-            processing: stream.settings(outputTopic: outputTopic, speed: speed, batch: batch),
+            processing: stream.settings(outputTopic: outputTopic, speed: speed, batch: batch, input: input),
             kafkaProperties: try kafka.properties(),
             commitInterval: .milliseconds(commitIntervalMs),
             shutdownTimeout: .seconds(shutdownTimeout))

@@ -19,20 +19,34 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Peak learning rate of the new teacher head (default 1e-3; with --freeze-backbone, --lr).")
     var headLr: Float?
     @Option(help: "Model id written to config.json.") var modelId: String?
+    @Option(help: "Fraction of the rows held out (per label) to pick the best epoch and stop early; 0 = none. Written to OUT/validation.tsv.")
+    var validationFraction: Double = 0.1
+    @Option(help: "At most this many rows are held out for validation.") var validationLimit: Int = 2000
 
     func validate() throws {
+        _ = try dataOptions.requiredPath()
         guard (0..<1).contains(dropout) else { throw ValidationError("--dropout must be in [0, 1)") }
+        guard (0..<1).contains(validationFraction) else { throw ValidationError("--validation-fraction must be in [0, 1)") }
+        guard validationLimit >= 0 else { throw ValidationError("--validation-limit must not be negative") }
     }
 
     func run() throws {
         var options = optimizer.options(
-            defaultEpochs: 3, defaultRate: freezeBackbone ? 1e-3 : 2e-5, dropout: dropout, tokens: tokens)
+            defaultEpochs: TrainingSchedule.minimumEpochs, defaultRate: freezeBackbone ? 1e-3 : 2e-5, dropout: dropout, tokens: tokens)
         options.headLearningRate = freezeBackbone ? nil : (headLr ?? 1e-3)
         let data = try dataOptions.read(withLabels: true, seed: options.seed)
-        let report = try TrainJob.run(
-            bundle: try model.bundle(threads: threads, tokens: tokens, requiring: .backbone), data: data, outDirectory: out, options: options,
-            freezeBackbone: freezeBackbone, resume: optimizer.resume, modelId: modelId, tokenizerSource: model.model)
-        printReport(report, stage: "train", out: out)
+        let result = try TrainJob.run(
+            bundle: try model.bundle(threads: threads, tokens: tokens, requiring: .backbone), data: data, outDirectory: out,
+            options: options, epochsGiven: optimizer.epochs != nil, freezeBackbone: freezeBackbone,
+            validationFraction: validationFraction, validationLimit: validationLimit, resume: optimizer.resume, modelId: modelId,
+            tokenizerSource: model.model)
+        printReport(result.report, stage: "train", out: out)
+        if !result.validationAccuracy.isEmpty {
+            print("train: validation accuracy per epoch "
+                + result.validationAccuracy.map { String(format: "%.2f%%", $0 * 100) }.joined(separator: ", ")
+                + "; kept epoch \(result.keptEpoch.map(String.init) ?? "none")"
+                + (result.report.stoppedAfterEpoch.map { ", stopped after epoch \($0) (no improvement)" } ?? ""))
+        }
     }
 }
 

@@ -6,7 +6,7 @@ public enum Distillation {
     public static func train(
         _ model: FastBERTModel, sequences: [[Int32]], options: TrainingOptions,
         checkpointDirectory: String? = nil, tokenizerSource: String? = nil, resume: Bool = false,
-        progress: ProgressSink = .silent
+        progress: ProgressSink = .silent, afterEpoch: EpochHook? = nil
     ) throws -> (model: FastBERTModel, report: TrainingReport, studentLosses: [Float]) {
         precondition(model.hasClassifiers)
         let config = model.config
@@ -15,6 +15,7 @@ public enum Distillation {
             stage: "distill", model: model, parameters: parameters, tokenCounts: sequences.map(\.count), options: options,
             checkpointDirectory: checkpointDirectory, tokenizerSource: tokenizerSource)
         loop.progress = progress
+        loop.afterEpoch = afterEpoch
         if resume { try loop.resume() }
         let encoder = Encoder(model: loop.model)
         let graph = DistillationGraph(config: config)

@@ -13,7 +13,7 @@ public enum FineTuning {
     public static func train(
         _ model: FastBERTModel, sequences: [[Int32]], targets: [Int], options: TrainingOptions, freezeBackbone: Bool,
         checkpointDirectory: String? = nil, tokenizerSource: String? = nil, resume: Bool = false,
-        progress: ProgressSink = .silent
+        progress: ProgressSink = .silent, afterEpoch: EpochHook? = nil
     ) throws -> (model: FastBERTModel, report: TrainingReport) {
         precondition(model.hasClassifiers && sequences.count == targets.count)
         let config = model.config
@@ -24,6 +24,7 @@ public enum FineTuning {
             tokenCounts: sequences.map(\.count), options: options, checkpointDirectory: checkpointDirectory,
             tokenizerSource: tokenizerSource)
         loop.progress = progress
+        loop.afterEpoch = afterEpoch
         if resume { try loop.resume() }
         let graph = FineTuningGraph(config: config)
         let frozenEncoder = freezeBackbone ? Encoder(model: loop.model) : nil

@@ -6,6 +6,9 @@ import Foundation
 /// Determinism: epoch e visits examples in the order `order(epoch: e)`; step s draws its dropout
 /// masks from `stepRandom(s)`. Both depend only on the seed, so a run resumed at step s
 /// continues exactly as the uninterrupted run would.
+/// See `TrainingLoop.afterEpoch`.
+public typealias EpochHook = (_ epoch: Int, _ model: FastBERTModel, _ meanLoss: Float) throws -> Bool
+
 final class TrainingLoop {
     /// Computes the gradients of the batch's mean loss into `gradients`; returns the loss.
     typealias GradientFunction = (
@@ -23,6 +26,9 @@ final class TrainingLoop {
     var state: Checkpoint.State
     /// Receives a progress update after every step and the resume status line.
     var progress = ProgressSink.silent
+    /// Called after each epoch with its number (1-based), the model and the epoch's mean loss;
+    /// returning false ends the stage there (early stopping).
+    var afterEpoch: EpochHook?
 
     var stepsPerEpoch: Int { (tokenCounts.count + options.batchSize - 1) / options.batchSize }
 
@@ -75,6 +81,7 @@ final class TrainingLoop {
             totalSteps: state.totalSteps)
         var gradients = model.zeroed(parameters)
         let firstStep = state.step
+        var stoppedAfterEpoch: Int?
         var examples = 0, tokens = 0
         var recent: [Float] = []
         let started = Date()
@@ -102,21 +109,27 @@ final class TrainingLoop {
                 Double(examples) / seconds, Double(tokens) / seconds, schedule.rate(atStep: state.step - 1)))
 
             let epochDone = state.step % stepsPerEpoch == 0
+            var converged = false
             if epochDone {
-                state.epochLosses.append(Float(state.epochLossSum / Double(max(state.epochLossSteps, 1))))
+                let epochLoss = Float(state.epochLossSum / Double(max(state.epochLossSteps, 1)))
+                state.epochLosses.append(epochLoss)
                 state.epochLossSum = 0
                 state.epochLossSteps = 0
+                if let afterEpoch, try !afterEpoch(state.step / stepsPerEpoch, model, epochLoss) {
+                    converged = true
+                    stoppedAfterEpoch = state.step / stepsPerEpoch
+                }
             }
             let periodic = options.checkpointEvery.map { state.step % $0 == 0 } ?? false
             let stopping = options.stopAfterSteps.map { state.step >= $0 } ?? false
             if epochDone || periodic || stopping { try saveCheckpoint() }
-            if stopping { break }
+            if stopping || converged { break }
         }
         let seconds = Date().timeIntervalSince(started)
         return TrainingReport(
             steps: state.step, examplesSeen: examples, tokensSeen: tokens, seconds: seconds, epochLosses: state.epochLosses,
             recentLoss: recent.isEmpty ? .nan : recent.reduce(0, +) / Float(recent.count),
-            completed: state.step >= state.totalSteps)
+            completed: state.step >= state.totalSteps || stoppedAfterEpoch != nil, stoppedAfterEpoch: stoppedAfterEpoch)
     }
 
     func saveCheckpoint() throws {

@@ -33,6 +33,8 @@ public struct TrainingReport: Sendable, Codable, Equatable {
     /// Mean loss of the last 50 steps.
     public var recentLoss: Float
     public var completed: Bool
+    /// Set when the caller's epoch hook ended the stage before its last epoch.
+    public var stoppedAfterEpoch: Int? = nil
 
     public var tokensPerSecond: Double { seconds > 0 ? Double(tokensSeen) / seconds : 0 }
     public var examplesPerSecond: Double { seconds > 0 ? Double(examplesSeen) / seconds : 0 }

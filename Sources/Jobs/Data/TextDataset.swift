@@ -18,8 +18,41 @@ public struct TextDataset: Sendable, Equatable {
     public func sample(_ limit: Int?, seed: UInt64) -> TextDataset {
         guard let limit, limit < count else { return self }
         var rng = SeededRandom(seed: seed ^ 0x5A4D_504C_4500_0000)
-        let chosen = Array(0..<count).shuffled(using: &rng).prefix(limit).sorted()
-        return TextDataset(texts: chosen.map { texts[$0] }, labels: labels.map { all in chosen.map { all[$0] } })
+        return rows(Array(0..<count).shuffled(using: &rng).prefix(limit).sorted())
+    }
+
+    /// Rows at `indices`, in that order.
+    public func rows(_ indices: [Int]) -> TextDataset {
+        TextDataset(texts: indices.map { texts[$0] }, labels: labels.map { all in indices.map { all[$0] } })
+    }
+
+    /// A seeded held-out split of about `fraction` of the rows, at most `limit`: per label when the
+    /// rows have labels (so every label keeps its share on both sides), file order kept on each side.
+    public func split(validationFraction fraction: Double, limit: Int, seed: UInt64) -> (train: TextDataset, validation: TextDataset) {
+        let wanted = min(limit, Int((Double(count) * fraction).rounded()))
+        guard wanted > 0, wanted < count else { return (self, TextDataset(texts: [], labels: labels.map { _ in [] })) }
+        var rng = SeededRandom(seed: seed ^ 0x5641_4C49_4400_0000)
+        let groups = Dictionary(grouping: 0..<count) { labels?[$0] ?? "" }
+        var held: [Int] = []
+        for key in groups.keys.sorted() {
+            let members = groups[key]!.shuffled(using: &rng)
+            held += members.prefix(Int((Double(members.count) * Double(wanted) / Double(count)).rounded()))
+        }
+        let heldSet = Set(held)
+        return (rows((0..<count).filter { !heldSet.contains($0) }), rows(held.sorted()))
+    }
+
+    /// Writes `text<TAB>label` rows (or `text` alone) with a header, tabs and line breaks in texts
+    /// turned into spaces, in the TSV form `DatasetReader` reads back.
+    public func writeTSV(to path: String) throws {
+        func clean(_ text: String) -> String {
+            String(text.map { $0 == "\t" || $0.isNewline ? " " : $0 })
+        }
+        var lines = [labels == nil ? "text" : "text\tlabel"]
+        for (i, text) in texts.enumerated() {
+            lines.append(labels.map { clean(text) + "\t" + clean($0[i]) } ?? clean(text))
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
 
     /// The distinct labels, numerically sorted when all are integers, else alphabetically.

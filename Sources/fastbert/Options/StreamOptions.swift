@@ -1,15 +1,9 @@
 import ArgumentParser
+import Kafka
 import Pipeline
 
-/// How `serve` and `replay` turn records into outputs: micro-batch timing, input decoding and
-/// dead-letter routing. The model, speed, batch size and threads come from their own groups.
-struct StreamOptions: ParsableArguments {
-    @Option(help: "Flush a micro-batch when its oldest message has waited this many milliseconds.")
-    var maxWaitMs: Int = 20
-
-    @Option(help: "Dead-letter topic for bad inputs (default: error records on the output topic).")
-    var dlqTopic: String?
-
+/// How record values become texts (serve, replay, distill --from-topic).
+struct InputOptions: ParsableArguments {
     @Option(help: "Input value format: text (UTF-8) or json.")
     var inputFormat: String = "text"
 
@@ -20,28 +14,57 @@ struct StreamOptions: ParsableArguments {
     var maxBytes: Int = InputDecoder().maxBytes
 
     func validate() throws {
-        guard maxWaitMs >= 0 else { throw ValidationError("--max-wait-ms must not be negative") }
         guard InputFormat(rawValue: inputFormat) != nil else { throw ValidationError("--input-format must be text or json") }
         guard maxBytes > 0 else { throw ValidationError("--max-bytes must be positive") }
     }
 
-    func settings(outputTopic: String, speed: SpeedOptions, batch: BatchOptions) -> ProcessingSettings {
+    var decoder: InputDecoder {
+        InputDecoder(format: InputFormat(rawValue: inputFormat) ?? .text, textField: textField, maxBytes: maxBytes)
+    }
+}
+
+/// How `serve` and `replay` turn records into outputs: micro-batch timing and dead-letter
+/// routing. The model, speed, batch size, threads and input decoding come from their own groups.
+struct StreamOptions: ParsableArguments {
+    @Option(help: "Flush a micro-batch when its oldest message has waited this many milliseconds.")
+    var maxWaitMs: Int = 20
+
+    @Option(help: "Dead-letter topic for bad inputs (default: error records on the output topic).")
+    var dlqTopic: String?
+
+    func validate() throws {
+        guard maxWaitMs >= 0 else { throw ValidationError("--max-wait-ms must not be negative") }
+    }
+
+    func settings(outputTopic: String, speed: SpeedOptions, batch: BatchOptions, input: InputOptions) -> ProcessingSettings {
         ProcessingSettings(
-            speed: speed.speed, maxBatch: batch.maxBatch, maxWait: .milliseconds(maxWaitMs),
-            decoder: InputDecoder(format: InputFormat(rawValue: inputFormat) ?? .text, textField: textField, maxBytes: maxBytes),
+            speed: speed.speed, maxBatch: batch.maxBatch, maxWait: .milliseconds(maxWaitMs), decoder: input.decoder,
             routing: OutputRouting(outputTopic: outputTopic, deadLetterTopic: dlqTopic))
     }
 }
 
 /// Where the Kafka cluster is and the extra librdkafka properties for its clients.
 struct KafkaOptions: ParsableArguments {
-    @Option(help: "Bootstrap servers, HOST:PORT[,HOST:PORT...].")
-    var brokers: String
+    @Option(help: "Bootstrap servers, HOST:PORT[,HOST:PORT...] (required by serve and replay).")
+    var brokers: String?
 
     @Option(help: "librdkafka property KEY=VALUE for both clients (prefix consumer. or producer. for one); repeatable.")
     var kafka: [String] = []
 
     func validate() throws { _ = try properties() }
+
+    /// The bootstrap servers, for the commands that cannot run without them.
+    func requiredBrokers() throws -> String {
+        guard let brokers, !brokers.isEmpty else { throw ValidationError("--brokers is required") }
+        return brokers
+    }
+
+    /// Bootstrap servers and `--kafka` properties as one client configuration.
+    func clientConfig() throws -> KafkaConfig {
+        var config = KafkaConfig(bootstrapServers: try requiredBrokers())
+        for (key, value) in try properties() { config[key] = value }
+        return config
+    }
 
     /// The `--kafka` options as (key, value) pairs.
     func properties() throws -> [(String, String)] {

@@ -5,8 +5,8 @@ import Jobs
 
 /// Where the text and label are in a data file, and how much of it to use.
 struct DataOptions: ParsableArguments {
-    @Option(help: "Data file: .tsv, .csv (quoted fields) or .jsonl.")
-    var data: String
+    @Option(help: "Data file: .tsv, .csv (quoted fields) or .jsonl (required, except by distill --from-topic).")
+    var data: String?
 
     @Option(help: "Text column: header name or 0-based index (default: sentence/text/description..., else the last column).")
     var textColumn: String?
@@ -20,9 +20,15 @@ struct DataOptions: ParsableArguments {
     @Option(help: "Use a seeded random sample of this many rows.")
     var limit: Int?
 
+    /// The data file, for the commands that cannot run without one.
+    func requiredPath() throws -> String {
+        guard let data else { throw ValidationError("--data is required") }
+        return data
+    }
+
     func read(withLabels: Bool, seed: UInt64) throws -> TextDataset {
         let dataset = try DatasetReader.read(
-            path: data, textColumn: textColumn.map(DataColumn.init), labelColumn: labelColumn.map(DataColumn.init),
+            path: try requiredPath(), textColumn: textColumn.map(DataColumn.init), labelColumn: labelColumn.map(DataColumn.init),
             withLabels: withLabels, header: header)
         return dataset.sample(limit, seed: seed)
     }
@@ -32,7 +38,7 @@ extension DatasetReader.Header: ExpressibleByArgument {}
 
 /// Hyperparameters shared by train and distill; defaults are per command.
 struct OptimizerOptions: ParsableArguments {
-    @Option(help: "Passes over the data (default: train 3, distill 5).") var epochs: Int?
+    @Option(help: "Passes over the data (default: train chooses 3-20 from examples per label, distill at most 10).") var epochs: Int?
     @Option(help: "Peak learning rate, AdamW (default: train 2e-5, or 1e-3 with --freeze-backbone; distill 2e-4).")
     var lr: Float?
     @Option(help: "Examples per step.") var batchSize: Int = 32
