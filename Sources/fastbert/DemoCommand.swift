@@ -41,7 +41,7 @@ struct DemoCommand: AsyncParsableCommand {
         var logging = self.logging
         if logging.logLevel == "info" { logging.logLevel = "warning" }
         let logger = logging.bootstrap(label: "fastbert.demo")
-        let loaded = try loadPipelineModel(model, maxLength: 128)
+        let loaded = try loadPipelineModel(model, maxLength: 128, threads: 2)
         let cluster = try MockCluster(brokers: 3, logger: logger)
         defer { cluster.close() }
         let (input, output, dlq) = ("demo.reviews", "demo.classified", "demo.dead-letters")

@@ -17,11 +17,11 @@ struct DistillCommand: ParsableCommand {
     func validate() throws { try optimizer.validateValues() }
 
     func run() throws {
-        setMatrixThreads(max(1, optimizer.threads))
         let options = optimizer.options(defaultEpochs: 5, defaultRate: 2e-4, dropout: 0)
         let data = try dataOptions.read(withLabels: false, seed: options.seed)
         let (report, losses) = try Distillation.run(
-            modelDirectory: model, data: data, outDirectory: out, options: options, resume: optimizer.resume)
+            modelDirectory: model, data: data, outDirectory: out, options: options, resume: optimizer.resume,
+            threads: max(1, optimizer.threads))
         printReport(report, stage: "distill", out: out)
         if let headsOut, report.completed {
             try ModelHeads.save(try ModelDirectory.load(out), to: headsOut)

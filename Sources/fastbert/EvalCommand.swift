@@ -33,11 +33,10 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        setMatrixThreads(max(1, threads))
         let data = try dataOptions.read(withLabels: true, seed: seed)
         let report = try Evaluation.run(
             modelDirectory: model, data: data, dataName: dataOptions.data, speeds: try parsedSpeeds(), batchSize: batchSize,
-            maxLength: maxLength, repeats: repeats, threads: threads)
+            maxLength: maxLength, repeats: repeats, threads: max(1, threads))
         print(report.table())
         if let json {
             let encoder = JSONEncoder()

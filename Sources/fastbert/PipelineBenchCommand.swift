@@ -41,7 +41,6 @@ struct PipelineBenchCommand: AsyncParsableCommand {
     var json: String?
 
     func run() async throws {
-        setMatrixThreads(threads)
         let modelDirectory = try resolveModel()
         let texts = (0..<messages).map { PipelineDemoSentences.all[$0 % PipelineDemoSentences.all.count].text }
 
@@ -105,7 +104,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
     }
 
     private func measureEngine(modelDirectory: String, texts: [String]) throws -> Double {
-        let classifier = try TextClassifier(modelDirectory: modelDirectory)
+        let classifier = try TextClassifier(modelDirectory: modelDirectory, threads: threads)
         _ = try classifier.classify(Array(texts.prefix(maxBatch)), speed: speed)  // warm-up
         let start = Date()
         for offset in stride(from: 0, to: texts.count, by: maxBatch) {

@@ -32,7 +32,7 @@ func parseKafkaProperties(_ items: [String]) throws -> [(String, String)] {
 }
 
 /// Loads a model folder for a streaming command, with a hint when the default demo model is missing.
-func loadPipelineModel(_ directory: String, maxLength: Int) throws -> LoadedModel {
+func loadPipelineModel(_ directory: String, maxLength: Int, threads: Int) throws -> LoadedModel {
     guard FileManager.default.fileExists(atPath: directory) else {
         let hint = directory.hasSuffix("models/demo")
             ? " Run scripts/train-demo-model (or scripts/demo, which also builds and runs the demo), or pass --model DIR."
@@ -40,7 +40,7 @@ func loadPipelineModel(_ directory: String, maxLength: Int) throws -> LoadedMode
         throw CommandFailure("model folder '\(directory)' not found.\(hint)")
     }
     do {
-        return try LoadedModel.load(directory: directory, maxLength: maxLength)
+        return try LoadedModel.load(directory: directory, maxLength: maxLength, threads: threads)
     } catch {
         throw CommandFailure("\(error)")
     }

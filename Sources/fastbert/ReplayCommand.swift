@@ -63,8 +63,7 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap(label: "fastbert.replay")
-        setMatrixThreads(max(1, processing.threads))
-        let model = try loadPipelineModel(processing.model, maxLength: processing.maxLength)
+        let model = try loadPipelineModel(processing.model, maxLength: processing.maxLength, threads: max(1, processing.threads))
         let start: ReplayStart = if let fromOffset { .offset(fromOffset) } else { .timestamp(try parseTimestamp(fromTimestamp ?? "0")) }
         let end: ReplayEnd = if let toOffset { .offset(toOffset) } else if let toTimestamp { .timestamp(try parseTimestamp(toTimestamp)) } else { .end }
         let configuration = ReplayConfiguration(

@@ -42,8 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap(label: "fastbert.serve")
-        setMatrixThreads(max(1, processing.threads))
-        let model = try loadPipelineModel(processing.model, maxLength: processing.maxLength)
+        let model = try loadPipelineModel(processing.model, maxLength: processing.maxLength, threads: max(1, processing.threads))
         let configuration = ServeConfiguration(
             brokers: brokers,
             inputTopics: inputTopics.flatMap { $0.split(separator: ",").map(String.init) },

@@ -87,13 +87,12 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        setMatrixThreads(max(1, optimizer.threads))
         var options = optimizer.options(defaultEpochs: 3, defaultRate: freezeBackbone ? 1e-3 : 2e-5, dropout: dropout)
         options.headLearningRate = freezeBackbone ? nil : (headLr ?? 1e-3)
         let data = try dataOptions.read(withLabels: true, seed: options.seed)
         let report = try FineTuning.run(
             modelDirectory: model, data: data, outDirectory: out, options: options, freezeBackbone: freezeBackbone,
-            resume: optimizer.resume, modelId: modelId)
+            resume: optimizer.resume, threads: max(1, optimizer.threads), modelId: modelId)
         printReport(report, stage: "train", out: out)
     }
 }

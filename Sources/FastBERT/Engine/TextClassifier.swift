@@ -8,14 +8,14 @@ public final class TextClassifier {
     public let engine: EarlyExitEngine
     public let maxLength: Int
 
-    public init(modelDirectory: String, maxLength: Int = 128, threads: Int = 2) throws {
+    public init(modelDirectory: String, maxLength: Int = 128, threads: Int) throws {
         let model = try ModelDirectory.load(modelDirectory)
         tokenizer = try WordPieceTokenizer.load(modelDirectory: URL(fileURLWithPath: modelDirectory))
         engine = try EarlyExitEngine(model: model, threads: threads)
         self.maxLength = min(maxLength, model.config.maxPositions)
     }
 
-    public init(model: FastBERTModel, tokenizer: WordPieceTokenizer, maxLength: Int = 128, threads: Int = 2) throws {
+    public init(model: FastBERTModel, tokenizer: WordPieceTokenizer, maxLength: Int = 128, threads: Int) throws {
         self.tokenizer = tokenizer
         engine = try EarlyExitEngine(model: model, threads: threads)
         self.maxLength = min(maxLength, model.config.maxPositions)

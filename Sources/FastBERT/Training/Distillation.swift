@@ -4,10 +4,11 @@ import Tokenizers
 /// Stage 2: self-distillation. Backbone and teacher are frozen; every student l is trained on
 /// KL(p_student_l || p_teacher), summed over students. Needs no labels.
 public enum Distillation {
-    /// Trains the students in memory on tokenized `sequences`. Returns the model with
-    /// `studentsDistilled` set, and the mean KL of each student over the last epoch.
+    /// Trains the students in memory on tokenized `sequences`, with `threads` for the matrix
+    /// products. Returns the model with `studentsDistilled` set, and the mean KL of each student
+    /// over the last epoch.
     public static func train(
-        _ model: FastBERTModel, sequences: [[Int32]], options: TrainingOptions,
+        _ model: FastBERTModel, sequences: [[Int32]], options: TrainingOptions, threads: Int,
         checkpointDirectory: String? = nil, tokenizerSource: String? = nil, resume: Bool = false
     ) throws -> (model: FastBERTModel, report: TrainingReport, studentLosses: [Float]) {
         precondition(model.hasClassifiers)
@@ -17,8 +18,8 @@ public enum Distillation {
             stage: "distill", model: model, parameters: parameters, tokenCounts: sequences.map(\.count), options: options,
             checkpointDirectory: checkpointDirectory, tokenizerSource: tokenizerSource)
         if resume { try loop.resume() }
-        let encoder = Encoder(model: loop.model)
-        let graph = DistillationGraph(config: config)
+        let encoder = Encoder(model: loop.model, threads: threads)
+        let graph = DistillationGraph(config: config, threads: threads)
         var layerSums = [Double](repeating: 0, count: config.numLayers - 1), layerSteps = 0
         let stepsPerEpoch = loop.stepsPerEpoch
         let report = try loop.run { model, batch, _, gradients in
@@ -40,7 +41,8 @@ public enum Distillation {
 
     /// The whole `fastbert distill` job: read texts, tokenize, distill, save to `outDirectory`.
     public static func run(
-        modelDirectory: String, data: TextDataset, outDirectory: String, options: TrainingOptions, resume: Bool
+        modelDirectory: String, data: TextDataset, outDirectory: String, options: TrainingOptions, resume: Bool,
+        threads: Int
     ) throws -> (report: TrainingReport, studentLosses: [Float]) {
         let model = try ModelDirectory.load(modelDirectory)
         guard model.hasClassifiers, model.config.fastbert.teacherTrained else {
@@ -52,7 +54,7 @@ public enum Distillation {
         printStatus("distill: \(data.count) texts, \(sequences.reduce(0) { $0 + $1.count }) tokens/epoch, "
             + "\(model.config.numLayers - 1) students, backbone and teacher frozen")
         let (distilled, report, losses) = try train(
-            model, sequences: sequences, options: options, checkpointDirectory: outDirectory + "/checkpoint",
+            model, sequences: sequences, options: options, threads: threads, checkpointDirectory: outDirectory + "/checkpoint",
             tokenizerSource: modelDirectory, resume: resume)
         if report.completed { try ModelDirectory.save(distilled, to: outDirectory, tokenizerSource: modelDirectory) }
         return (report, losses)

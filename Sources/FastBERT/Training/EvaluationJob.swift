@@ -10,7 +10,7 @@ extension Evaluation {
     ) throws -> EvaluationReport {
         guard let rawLabels = data.labels else { throw TrainingError.noLabels(dataName) }
         let model = try ModelDirectory.load(modelDirectory)
-        let engine = try EarlyExitEngine(model: model)
+        let engine = try EarlyExitEngine(model: model, threads: threads)
         if !model.config.fastbert.studentsDistilled { printStatus("warning: \(model.headStatus)") }
         let labels = model.config.fastbert.labels
         let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })

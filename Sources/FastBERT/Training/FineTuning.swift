@@ -11,11 +11,12 @@ public enum FineTuning {
         return model.withNewClassifiers(labels: labels, seed: seed)
     }
 
-    /// Trains in memory on tokenized `sequences` with `targets` (indices into the model's labels).
-    /// Returns the model with `teacherTrained` set (and `studentsDistilled` cleared: students are stale).
+    /// Trains in memory on tokenized `sequences` with `targets` (indices into the model's labels),
+    /// with `threads` for the matrix products. Returns the model with `teacherTrained` set (and
+    /// `studentsDistilled` cleared: students are stale).
     public static func train(
         _ model: FastBERTModel, sequences: [[Int32]], targets: [Int], options: TrainingOptions, freezeBackbone: Bool,
-        checkpointDirectory: String? = nil, tokenizerSource: String? = nil, resume: Bool = false
+        threads: Int, checkpointDirectory: String? = nil, tokenizerSource: String? = nil, resume: Bool = false
     ) throws -> (model: FastBERTModel, report: TrainingReport) {
         precondition(model.hasClassifiers && sequences.count == targets.count)
         let config = model.config
@@ -27,13 +28,13 @@ public enum FineTuning {
             tokenizerSource: tokenizerSource)
         loop.progressTitle = "train"
         if resume { try loop.resume() }
-        let graph = FineTuningGraph(config: config)
-        let frozenEncoder = freezeBackbone ? Encoder(model: loop.model) : nil
+        let graph = FineTuningGraph(config: config, threads: threads)
+        let frozenEncoder = freezeBackbone ? Encoder(model: loop.model, threads: threads) : nil
         let dropout = freezeBackbone ? 0 : options.dropout
         let report = try loop.run { model, batch, rng, gradients in
             let packed = PackedBatch(batch.map { sequences[$0] })
             return try graph.step(model: model, batch: packed, targets: batch.map { targets[$0] }, dropout: dropout,
-                                  rng: &rng, gradients: &gradients, frozenBackbone: frozenEncoder).loss
+                                  rng: &rng, gradients: &gradients, frozenBackbone: frozenEncoder)
         }
         var trained = loop.model
         trained.config.fastbert.teacherTrained = true
@@ -45,7 +46,7 @@ public enum FineTuning {
     /// Checkpoints go to `outDirectory/checkpoint`.
     public static func run(
         modelDirectory: String, data: TextDataset, outDirectory: String, options: TrainingOptions,
-        freezeBackbone: Bool, resume: Bool, modelId: String? = nil
+        freezeBackbone: Bool, resume: Bool, threads: Int, modelId: String? = nil
     ) throws -> TrainingReport {
         guard let rawLabels = data.labels else { throw TrainingError.noLabels("training data") }
         guard data.count >= 2 else { throw TrainingError.tooFewExamples(data.count) }
@@ -61,7 +62,7 @@ public enum FineTuning {
             + (freezeBackbone ? "backbone frozen (teacher head only)" : "full fine-tuning"))
         var (trained, report) = try train(
             model, sequences: sequences, targets: targets, options: options, freezeBackbone: freezeBackbone,
-            checkpointDirectory: outDirectory + "/checkpoint", tokenizerSource: modelDirectory, resume: resume)
+            threads: threads, checkpointDirectory: outDirectory + "/checkpoint", tokenizerSource: modelDirectory, resume: resume)
         if let modelId { trained.config.fastbert.modelId = modelId }
         if report.completed { try ModelDirectory.save(trained, to: outDirectory, tokenizerSource: modelDirectory) }
         return report

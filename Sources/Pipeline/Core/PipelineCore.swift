@@ -31,7 +31,8 @@ final class PipelineCore: @unchecked Sendable {
         encoder = RecordEncoder(routing: settings.routing, modelId: model.modelId, labels: model.labels, numLayers: model.numLayers)
         publisher = try OutputPublisher(config: producerConfig, tracker: tracker, metrics: metrics, logger: logger, onFatal: onFatal)
         worker = InferenceWorker(
-            model: model.model, queue: queue, maxBatch: settings.maxBatch, maxWait: settings.maxWait, speed: settings.speed
+            model: model.model, threads: model.threads, queue: queue, maxBatch: settings.maxBatch, maxWait: settings.maxWait,
+            speed: settings.speed
         ) { [unowned self] outcome in handle(outcome) }
         metrics.speed.record(Double(settings.speed))
     }

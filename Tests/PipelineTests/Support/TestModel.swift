@@ -40,7 +40,7 @@ enum TestModel {
         return dir
     }()
 
-    static func loaded() throws -> LoadedModel { try LoadedModel.load(directory: directory) }
+    static func loaded() throws -> LoadedModel { try LoadedModel.load(directory: directory, threads: 2) }
 
     /// A deterministic sentence for message `i`.
     static func sentence(_ i: Int) -> String {
@@ -55,7 +55,7 @@ enum TestModel {
 
     /// Labels the engine gives these texts directly (the reference for pipeline outputs).
     static func directLabels(_ texts: [String], speed: Float) throws -> [String] {
-        let classifier = try TextClassifier(modelDirectory: directory)
+        let classifier = try TextClassifier(modelDirectory: directory, threads: 2)
         var labels: [String] = []
         for start in stride(from: 0, to: texts.count, by: 64) {
             let batch = Array(texts[start..<min(start + 64, texts.count)])
