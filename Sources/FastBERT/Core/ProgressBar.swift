@@ -71,3 +71,30 @@ public final class ProgressBar: @unchecked Sendable {
 public func printStatus(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
+
+extension ProgressSink {
+    /// A progress bar titled `title` (drawn from the first update, which brings the total) and
+    /// status lines, both on stderr.
+    public static func progressBar(title: String, plainInterval: TimeInterval = 15) -> ProgressSink {
+        let bar = ProgressBarOnDemand(title: title, plainInterval: plainInterval)
+        return ProgressSink(update: { bar.update($0, total: $1, detail: $2) }, status: { printStatus($0) })
+    }
+}
+
+/// A ProgressBar made when the first update tells the total. One caller at a time.
+private final class ProgressBarOnDemand: @unchecked Sendable {
+    let title: String
+    let plainInterval: TimeInterval
+    var bar: ProgressBar?
+
+    init(title: String, plainInterval: TimeInterval) {
+        self.title = title
+        self.plainInterval = plainInterval
+    }
+
+    func update(_ done: Int, total: Int, detail: String) {
+        let bar = self.bar ?? ProgressBar(title: title, total: total, plainInterval: plainInterval)
+        self.bar = bar
+        bar.update(done, detail: detail)
+    }
+}

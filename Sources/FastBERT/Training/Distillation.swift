@@ -5,18 +5,19 @@ import Tokenizers
 /// KL(p_student_l || p_teacher), summed over students. Needs no labels.
 public enum Distillation {
     /// Trains the students in memory on tokenized `sequences`, with `threads` for the matrix
-    /// products. Returns the model with `studentsDistilled` set, and the mean KL of each student
-    /// over the last epoch.
+    /// products, reporting to `progress`. Returns the model with `studentsDistilled` set, and the
+    /// mean KL of each student over the last epoch.
     public static func train(
         _ model: FastBERTModel, sequences: [[Int32]], options: TrainingOptions, threads: Int,
-        checkpointDirectory: String? = nil, tokenizerSource: String? = nil, resume: Bool = false
+        checkpointDirectory: String? = nil, tokenizerSource: String? = nil, resume: Bool = false,
+        progress: ProgressSink = .silent
     ) throws -> (model: FastBERTModel, report: TrainingReport, studentLosses: [Float]) {
         precondition(model.hasClassifiers)
         let config = model.config
         let parameters = (0..<(config.numLayers - 1)).flatMap(Parameters.classifier)
         let loop = TrainingLoop(
             stage: "distill", model: model, parameters: parameters, tokenCounts: sequences.map(\.count), options: options,
-            checkpointDirectory: checkpointDirectory, tokenizerSource: tokenizerSource)
+            checkpointDirectory: checkpointDirectory, tokenizerSource: tokenizerSource, progress: progress)
         if resume { try loop.resume() }
         let encoder = Encoder(model: loop.model, threads: threads)
         let graph = DistillationGraph(config: config, threads: threads)
@@ -54,8 +55,9 @@ public enum Distillation {
         printStatus("distill: \(data.count) texts, \(sequences.reduce(0) { $0 + $1.count }) tokens/epoch, "
             + "\(model.config.numLayers - 1) students, backbone and teacher frozen")
         let (distilled, report, losses) = try train(
-            model, sequences: sequences, options: options, threads: threads, checkpointDirectory: outDirectory + "/checkpoint",
-            tokenizerSource: modelDirectory, resume: resume)
+            model, sequences: sequences, options: options, threads: threads,
+            checkpointDirectory: outDirectory + "/checkpoint", tokenizerSource: modelDirectory, resume: resume,
+            progress: .progressBar(title: "distill"))
         if report.completed { try ModelDirectory.save(distilled, to: outDirectory, tokenizerSource: modelDirectory) }
         return (report, losses)
     }

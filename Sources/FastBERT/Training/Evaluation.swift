@@ -32,10 +32,11 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
 }
 
 public enum Evaluation {
-    /// Runs the engine over `sequences` at every speed (0 first, as the reference for speedups).
+    /// Runs the engine over `sequences` at every speed (0 first, as the reference for speedups),
+    /// reporting each finished speed to `progress`.
     public static func evaluate(
         engine: EarlyExitEngine, sequences: [[Int32]], targets: [Int], speeds: [Float], batchSize: Int, repeats: Int = 1,
-        progress: ProgressBar? = nil
+        progress: ProgressSink = .silent
     ) throws -> [SpeedResult] {
         let config = engine.model.config
         let ordered = [0] + speeds.filter { $0 != 0 }
@@ -55,7 +56,8 @@ public enum Evaluation {
                 best = min(best, Date().timeIntervalSince(start))
             }
             done += 1
-            progress?.update(done, detail: String(format: "speed %.2f: %.0f samples/s", speed, Double(sequences.count) / best))
+            progress.update(done, ordered.count,
+                            String(format: "speed %.2f: %.0f samples/s", speed, Double(sequences.count) / best))
             results.append(summarize(predictions, targets: targets, lengths: sequences.map(\.count), speed: speed,
                                      seconds: best, config: config))
         }

@@ -18,9 +18,9 @@ extension Evaluation {
         guard unknown.isEmpty else { throw TrainingError.unknownLabels(unknown.sorted()) }
         let tokenizer = try WordPieceTokenizer.load(modelDirectory: URL(fileURLWithPath: modelDirectory))
         let sequences = data.texts.map { tokenizer.encode($0, maxLength: min(maxLength, model.config.maxPositions)).ids }
-        let progress = ProgressBar(title: "eval", total: speeds.filter { $0 != 0 }.count + 1, plainInterval: 0)
         let results = try evaluate(engine: engine, sequences: sequences, targets: rawLabels.map { labelIndex[$0]! },
-                                   speeds: speeds, batchSize: batchSize, repeats: repeats, progress: progress)
+                                   speeds: speeds, batchSize: batchSize, repeats: repeats,
+                                   progress: .progressBar(title: "eval", plainInterval: 0))
         return EvaluationReport(
             model: modelDirectory, modelId: model.config.fastbert.modelId, data: dataName, examples: data.count,
             meanTokens: Double(sequences.reduce(0) { $0 + $1.count }) / Double(max(sequences.count, 1)), labels: labels,

@@ -12,11 +12,12 @@ public enum FineTuning {
     }
 
     /// Trains in memory on tokenized `sequences` with `targets` (indices into the model's labels),
-    /// with `threads` for the matrix products. Returns the model with `teacherTrained` set (and
-    /// `studentsDistilled` cleared: students are stale).
+    /// with `threads` for the matrix products, reporting to `progress`. Returns the model with
+    /// `teacherTrained` set (and `studentsDistilled` cleared: students are stale).
     public static func train(
         _ model: FastBERTModel, sequences: [[Int32]], targets: [Int], options: TrainingOptions, freezeBackbone: Bool,
-        threads: Int, checkpointDirectory: String? = nil, tokenizerSource: String? = nil, resume: Bool = false
+        threads: Int, checkpointDirectory: String? = nil, tokenizerSource: String? = nil, resume: Bool = false,
+        progress: ProgressSink = .silent
     ) throws -> (model: FastBERTModel, report: TrainingReport) {
         precondition(model.hasClassifiers && sequences.count == targets.count)
         let config = model.config
@@ -25,8 +26,7 @@ public enum FineTuning {
         let loop = TrainingLoop(
             stage: freezeBackbone ? "train (teacher only)" : "train", model: model, parameters: parameters,
             tokenCounts: sequences.map(\.count), options: options, checkpointDirectory: checkpointDirectory,
-            tokenizerSource: tokenizerSource)
-        loop.progressTitle = "train"
+            tokenizerSource: tokenizerSource, progress: progress)
         if resume { try loop.resume() }
         let graph = FineTuningGraph(config: config, threads: threads)
         let frozenEncoder = freezeBackbone ? Encoder(model: loop.model, threads: threads) : nil
@@ -62,7 +62,8 @@ public enum FineTuning {
             + (freezeBackbone ? "backbone frozen (teacher head only)" : "full fine-tuning"))
         var (trained, report) = try train(
             model, sequences: sequences, targets: targets, options: options, freezeBackbone: freezeBackbone,
-            threads: threads, checkpointDirectory: outDirectory + "/checkpoint", tokenizerSource: modelDirectory, resume: resume)
+            threads: threads, checkpointDirectory: outDirectory + "/checkpoint", tokenizerSource: modelDirectory,
+            resume: resume, progress: .progressBar(title: "train"))
         if let modelId { trained.config.fastbert.modelId = modelId }
         if report.completed { try ModelDirectory.save(trained, to: outDirectory, tokenizerSource: modelDirectory) }
         return report

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The loop both stages share: epochs of shuffled mini-batches, gradients from a stage-specific
-/// closure, gradient clipping, AdamW with warmup + linear decay, progress, checkpoints, resume.
+/// closure, gradient clipping, AdamW with warmup + linear decay, progress (to a `ProgressSink`),
+/// checkpoints, resume.
 ///
 /// Determinism: epoch e visits examples in the order `order(epoch: e)`; step s draws its dropout
 /// masks from `stepRandom(s)`. Both depend only on the seed, so a run resumed at step s
@@ -18,16 +19,16 @@ final class TrainingLoop {
     let tokenCounts: [Int]
     let checkpointDirectory: String?
     let tokenizerSource: String?
+    let progress: ProgressSink
     var model: FastBERTModel
     var optimizer: AdamW
     var state: Checkpoint.State
-    var progressTitle: String
 
     var stepsPerEpoch: Int { (tokenCounts.count + options.batchSize - 1) / options.batchSize }
 
     init(
         stage: String, model: FastBERTModel, parameters: [Parameter], tokenCounts: [Int], options: TrainingOptions,
-        checkpointDirectory: String?, tokenizerSource: String?
+        checkpointDirectory: String?, tokenizerSource: String?, progress: ProgressSink
     ) {
         self.stage = stage
         self.model = model
@@ -36,7 +37,7 @@ final class TrainingLoop {
         self.options = options
         self.checkpointDirectory = checkpointDirectory
         self.tokenizerSource = tokenizerSource
-        progressTitle = stage
+        self.progress = progress
         optimizer = AdamW(model: model, parameters: parameters, weightDecay: options.weightDecay)
         optimizer.headRateScale = (options.headLearningRate ?? options.learningRate) / options.learningRate
         let steps = (tokenCounts.count + options.batchSize - 1) / options.batchSize * options.epochs
@@ -57,7 +58,7 @@ final class TrainingLoop {
         model = try ModelDirectory.load(Checkpoint.modelDirectory(directory))
         try Checkpoint.loadOptimizer(directory, into: &optimizer)
         state = saved
-        printStatus("\(stage): resuming from \(directory) at step \(saved.step)/\(saved.totalSteps)")
+        progress.status("\(stage): resuming from \(directory) at step \(saved.step)/\(saved.totalSteps)")
     }
 
     func order(epoch: Int) -> [Int] {
@@ -74,7 +75,6 @@ final class TrainingLoop {
             peak: options.learningRate, warmupSteps: Int((Float(state.totalSteps) * options.warmup).rounded()),
             totalSteps: state.totalSteps)
         var gradients = model.zeroed(parameters)
-        let progress = ProgressBar(title: progressTitle, total: state.totalSteps - state.step)
         let firstStep = state.step
         var examples = 0, tokens = 0
         var recent: [Float] = []
@@ -98,7 +98,7 @@ final class TrainingLoop {
 
             let seconds = Date().timeIntervalSince(started)
             let running = recent.reduce(0, +) / Float(recent.count)
-            progress.update(state.step - firstStep, detail: String(
+            progress.update(state.step - firstStep, state.totalSteps - firstStep, String(
                 format: "epoch %d  loss %.4f  %.0f ex/s  %.0f tok/s  lr %.2e", epoch + 1, running,
                 Double(examples) / seconds, Double(tokens) / seconds, schedule.rate(atStep: state.step - 1)))
 
