@@ -45,9 +45,10 @@ final class TrainingLoop {
                                  epochLosses: [], epochLossSum: 0, epochLossSteps: 0)
     }
 
-    /// Continues from the checkpoint in `checkpointDirectory`; the options and data size must match.
+    /// Continues from the latest complete checkpoint at `checkpointDirectory` (the previous one
+    /// if a crash interrupted a save); the options and data size must match.
     func resume() throws {
-        guard let directory = checkpointDirectory, Checkpoint.exists(directory) else { return }
+        guard let checkpointDirectory, let directory = Checkpoint.latest(checkpointDirectory) else { return }
         let saved = try Checkpoint.loadState(directory)
         var expected = options, found = saved.options
         expected.stopAfterSteps = nil
