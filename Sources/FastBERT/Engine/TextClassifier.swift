@@ -24,7 +24,7 @@ public final class TextClassifier {
     public var labels: [String] { engine.labels }
 
     public func tokenize(_ texts: [String]) -> [[Int32]] {
-        texts.map { tokenizer.encode($0, maxLength: maxLength).ids }
+        texts.map { tokenizer.encodeIDs($0, maxLength: maxLength) }
     }
 
     public func classify(_ texts: [String], speed: Float) throws -> [Prediction] {

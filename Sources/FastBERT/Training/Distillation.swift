@@ -51,7 +51,7 @@ public enum Distillation {
         }
         let tokenizer = try WordPieceTokenizer.load(modelDirectory: URL(fileURLWithPath: modelDirectory))
         let maxLength = min(options.maxLength, model.config.maxPositions)
-        let sequences = data.texts.map { tokenizer.encode($0, maxLength: maxLength).ids }
+        let sequences = data.texts.map { tokenizer.encodeIDs($0, maxLength: maxLength) }
         printStatus("distill: \(data.count) texts, \(sequences.reduce(0) { $0 + $1.count }) tokens/epoch, "
             + "\(model.config.numLayers - 1) students, backbone and teacher frozen")
         let (distilled, report, losses) = try train(

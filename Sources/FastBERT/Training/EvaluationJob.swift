@@ -17,7 +17,7 @@ extension Evaluation {
         let unknown = Set(rawLabels).filter { labelIndex[$0] == nil }
         guard unknown.isEmpty else { throw TrainingError.unknownLabels(unknown.sorted()) }
         let tokenizer = try WordPieceTokenizer.load(modelDirectory: URL(fileURLWithPath: modelDirectory))
-        let sequences = data.texts.map { tokenizer.encode($0, maxLength: min(maxLength, model.config.maxPositions)).ids }
+        let sequences = data.texts.map { tokenizer.encodeIDs($0, maxLength: min(maxLength, model.config.maxPositions)) }
         let results = try evaluate(engine: engine, sequences: sequences, targets: rawLabels.map { labelIndex[$0]! },
                                    speeds: speeds, batchSize: batchSize, repeats: repeats,
                                    progress: .progressBar(title: "eval", plainInterval: 0))

@@ -55,7 +55,7 @@ public enum FineTuning {
         let model = prepare(base, labels: data.labelSet(), seed: options.seed)
         let labelIndex = Dictionary(uniqueKeysWithValues: model.config.fastbert.labels.enumerated().map { ($1, $0) })
         let maxLength = min(options.maxLength, model.config.maxPositions)
-        let sequences = data.texts.map { tokenizer.encode($0, maxLength: maxLength).ids }
+        let sequences = data.texts.map { tokenizer.encodeIDs($0, maxLength: maxLength) }
         let targets = rawLabels.map { labelIndex[$0]! }
         printStatus("train: \(data.count) examples, labels \(model.config.fastbert.labels), "
             + "\(sequences.reduce(0) { $0 + $1.count }) tokens/epoch, "

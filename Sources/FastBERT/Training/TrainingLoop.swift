@@ -79,10 +79,12 @@ final class TrainingLoop {
         let firstStep = state.step
         var examples = 0, tokens = 0
         var recent: [Float] = []
+        var epochOrder: (epoch: Int, order: [Int])?
         let started = Date()
         while state.step < state.totalSteps {
             let epoch = state.step / stepsPerEpoch, within = state.step % stepsPerEpoch
-            let order = order(epoch: epoch)
+            if epochOrder?.epoch != epoch { epochOrder = (epoch, order(epoch: epoch)) }
+            let order = epochOrder!.order
             let batch = Array(order[(within * options.batchSize)..<min((within + 1) * options.batchSize, order.count)])
             gradients.zeroGradients(parameters)
             var rng = stepRandom(state.step)

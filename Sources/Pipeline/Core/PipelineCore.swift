@@ -50,7 +50,7 @@ final class PipelineCore: @unchecked Sendable {
         case .failure(let rejection):
             publisher.publish(encoder.deadLetter(for: message, rejection: rejection, ticket: ticket, receivedNanos: received))
         case .success(let text):
-            let tokens = model.tokenizer.encode(text, maxLength: model.maxLength).ids
+            let tokens = model.tokenizer.encodeIDs(text, maxLength: model.maxLength)
             queue.push(WorkItem(message: message, ticket: ticket, tokens: tokens, receivedNanos: received))
         }
     }
