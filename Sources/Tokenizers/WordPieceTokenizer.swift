@@ -73,8 +73,8 @@ public struct WordPieceTokenizer: Sendable {
         try self.init(vocabulary: vocabulary, specialTokens: specialTokens, configuration: configuration, file: file)
     }
 
-    /// `[CLS] pieces… [SEP]`, truncated so the whole encoding has at most `maxLength` ids.
-    public func encode(_ text: String, maxLength: Int) -> Encoding {
+    /// The ids of `[CLS] pieces… [SEP]`, truncated so there are at most `maxLength`.
+    public func encodeIDs(_ text: String, maxLength: Int) -> [Int32] {
         precondition(maxLength >= 2, "maxLength must leave room for [CLS] and [SEP]")
         var session = EncodingSession(model: model, classifierID: clsId, maxLength: maxLength)
         var text = text
@@ -91,7 +91,12 @@ public struct WordPieceTokenizer: Sendable {
                 offset = match.range.upperBound
             }
         }
-        let ids = session.finish(separatorID: sepId)
+        return session.finish(separatorID: sepId)
+    }
+
+    /// `encodeIDs` with each id's token string, for showing a tokenization.
+    public func encode(_ text: String, maxLength: Int) -> Encoding {
+        let ids = encodeIDs(text, maxLength: maxLength)
         return Encoding(ids: ids, tokens: ids.map { token(for: $0) ?? "" })
     }
 

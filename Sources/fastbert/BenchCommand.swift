@@ -43,18 +43,18 @@ struct BenchCommand: ParsableCommand {
         let output = Buffer()
         let flopsPerBatch = Double(batchSize) * Double(config.numLayers) * FlopCount.encoderLayer(config, length: length)
 
-        setMatrixThreads(threads)
-        gemm.run()
+        encoder.withMatrixThreads { gemm.run() }
         try encoder.forward(batch, into: output)  // warm-up: buffers reach their steady size
         var gemmFlops = 0.0, gemmTime = 0.0, batches = 0, encoderTime = 0.0
         let slice = 0.5
         for _ in 0..<max(1, Int(seconds / (2 * slice))) {
-            setMatrixThreads(threads)
             var start = Date()
-            repeat {
-                gemm.run()
-                gemmFlops += gemm.flops
-            } while Date().timeIntervalSince(start) < slice
+            encoder.withMatrixThreads {
+                repeat {
+                    gemm.run()
+                    gemmFlops += gemm.flops
+                } while Date().timeIntervalSince(start) < slice
+            }
             gemmTime += Date().timeIntervalSince(start)
             start = Date()
             repeat {

@@ -6,7 +6,7 @@ final class EarlyExitTests: XCTestCase {
     let sequences = Fixtures.randomSequences(count: 40, vocab: 100, lengths: 2...30, seed: 5)
 
     func testSpeedZeroRunsEveryLayerForEverySampleAndSkipsStudents() throws {
-        let engine = try EarlyExitEngine(model: Fixtures.tinyModel())
+        let engine = try EarlyExitEngine(model: Fixtures.tinyModel(), threads: 2)
         let predictions = try engine.classify(sequences, speed: 0)
         let tokens = sequences.reduce(0) { $0 + $1.count }
         XCTAssertEqual(engine.counters.encoderRows, [tokens, tokens, tokens, tokens])
@@ -15,7 +15,7 @@ final class EarlyExitTests: XCTestCase {
     }
 
     func testSpeedOneExitsEverySampleAtLayerOneAndComputesNoMoreLayers() throws {
-        let engine = try EarlyExitEngine(model: Fixtures.tinyModel())
+        let engine = try EarlyExitEngine(model: Fixtures.tinyModel(), threads: 2)
         let predictions = try engine.classify(sequences, speed: 1)
         XCTAssertTrue(predictions.allSatisfy { $0.exitLayer == 1 })
         XCTAssertEqual(engine.counters.encoderRows.dropFirst().reduce(0, +), 0)
@@ -23,7 +23,7 @@ final class EarlyExitTests: XCTestCase {
     }
 
     func testIntermediateSpeedSkipsWorkOfExitedSamples() throws {
-        let engine = try EarlyExitEngine(model: Fixtures.tinyModel())
+        let engine = try EarlyExitEngine(model: Fixtures.tinyModel(), threads: 2)
         let speed: Float = medianUncertaintyAtLayerOne()
         let predictions = try engine.classify(sequences, speed: speed)
         let exitedEarly = predictions.filter { $0.exitLayer < 4 }
@@ -41,7 +41,7 @@ final class EarlyExitTests: XCTestCase {
     }
 
     func testBatchedResultsEqualOneAtATime() throws {
-        let engine = try EarlyExitEngine(model: Fixtures.tinyModel())
+        let engine = try EarlyExitEngine(model: Fixtures.tinyModel(), threads: 2)
         let speed = medianUncertaintyAtLayerOne()
         let batched = try engine.classify(sequences, speed: speed)
         for (sequence, expected) in zip(sequences, batched) {
@@ -83,17 +83,17 @@ final class EarlyExitTests: XCTestCase {
 
     func testModelWithoutHeadsIsRejectedClearly() {
         let model = FastBERTModel.random(config: Fixtures.tinyConfig(), seed: 1, withClassifiers: false)
-        XCTAssertThrowsError(try EarlyExitEngine(model: model)) { XCTAssertTrue("\($0)".contains("fastbert train")) }
+        XCTAssertThrowsError(try EarlyExitEngine(model: model, threads: 2)) { XCTAssertTrue("\($0)".contains("fastbert train")) }
     }
 
     func testInvalidInputIsAnErrorNotACrash() throws {
-        let engine = try EarlyExitEngine(model: Fixtures.tinyModel())
+        let engine = try EarlyExitEngine(model: Fixtures.tinyModel(), threads: 2)
         XCTAssertThrowsError(try engine.classify([[1, 500, 2]], speed: 0))
         XCTAssertThrowsError(try engine.classify([[Int32](repeating: 1, count: 65)], speed: 0))
     }
 
     private func medianUncertaintyAtLayerOne() -> Float {
-        let engine = try! EarlyExitEngine(model: Fixtures.tinyModel())
+        let engine = try! EarlyExitEngine(model: Fixtures.tinyModel(), threads: 2)
         let u = try! engine.classify(sequences, speed: 1).map(\.uncertainty).sorted()
         // Halfway between two samples, so no sample sits on the threshold.
         return (u[u.count / 2] + u[u.count / 2 + 1]) / 2

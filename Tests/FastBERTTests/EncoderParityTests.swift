@@ -12,14 +12,14 @@ final class EncoderParityTests: XCTestCase {
         try ModelDirectory.save(model, to: dir)
         let sequences = Fixtures.randomSequences(count: 6, vocab: 100, lengths: 2...40, seed: 3)
         let reference = try Fixtures.referenceForward(modelDirectory: dir, sequences: sequences)
-        let states = try Encoder(model: model).allHiddenStates(PackedBatch(sequences))
+        let states = try Encoder(model: model, threads: 2).allHiddenStates(PackedBatch(sequences))
         for (layer, state) in states.enumerated() {
             let expected = try reference.tensor("hidden.\(layer)")
             XCTAssertEqual(expected.shape, state.shape)
             XCTAssertLessThan(Fixtures.maxAbsDifference(state.data, expected.data), 1e-4, "layer \(layer)")
         }
         // Full depth (speed 0) gives the teacher's probabilities.
-        let engine = try EarlyExitEngine(model: model)
+        let engine = try EarlyExitEngine(model: model, threads: 2)
         let predictions = try engine.classify(sequences, speed: 0)
         let teacherLogits = try reference.tensor("logits.\(model.config.numLayers)")
         for (i, prediction) in predictions.enumerated() {
@@ -49,7 +49,7 @@ final class EncoderParityTests: XCTestCase {
         var sequences = Fixtures.randomSequences(count: 7, vocab: 30522, lengths: 3...64, seed: 11)
         sequences.append([101, 1037, 2204, 3185, 2003, 2307, 999, 102])
         let reference = try Fixtures.referenceForward(modelDirectory: directory, sequences: sequences)
-        let states = try Encoder(model: model).allHiddenStates(PackedBatch(sequences))
+        let states = try Encoder(model: model, threads: 2).allHiddenStates(PackedBatch(sequences))
         XCTAssertEqual(states.count, 7)
         for (layer, state) in states.enumerated() {
             let difference = Fixtures.maxAbsDifference(state.data, try reference.tensor("hidden.\(layer)").data)

@@ -12,7 +12,7 @@ final class EvaluationTests: XCTestCase {
     func testEvaluationReportsSpeedupsAgainstSpeedZero() throws {
         let model = Fixtures.tinyModel()
         let sequences = Fixtures.randomSequences(count: 30, vocab: 100, lengths: 3...20, seed: 8)
-        let engine = try EarlyExitEngine(model: model)
+        let engine = try EarlyExitEngine(model: model, threads: 2)
         let targets = try engine.classify(sequences, speed: 0).map(\.label)
         let results = try Evaluation.evaluate(engine: engine, sequences: sequences, targets: targets, speeds: [0.5, 1],
                                               batchSize: 8)

@@ -25,18 +25,20 @@ final class TrainingLoopTests: XCTestCase {
 
     func testFullFineTuningLossFallsAndMemorisesExamples() throws {
         let (trained, report) = try FineTuning.train(
-            tinyModel(), sequences: sequences, targets: targets, options: options(epochs: 40, lr: 3e-3), freezeBackbone: false)
+            tinyModel(), sequences: sequences, targets: targets, options: options(epochs: 40, lr: 3e-3), freezeBackbone: false,
+            threads: 2)
         XCTAssertTrue(report.completed)
         XCTAssertTrue(trained.config.fastbert.teacherTrained)
         XCTAssertLessThan(report.epochLosses.last!, report.epochLosses.first! * 0.2, "\(report.epochLosses)")
-        let predictions = try EarlyExitEngine(model: trained).classify(sequences, speed: 0)
+        let predictions = try EarlyExitEngine(model: trained, threads: 2).classify(sequences, speed: 0)
         XCTAssertEqual(predictions.map(\.label), targets)
     }
 
     func testFrozenBackboneTrainsTheTeacherOnly() throws {
         let model = tinyModel()
         let (trained, report) = try FineTuning.train(
-            model, sequences: sequences, targets: targets, options: options(epochs: 5, lr: 1e-2), freezeBackbone: true)
+            model, sequences: sequences, targets: targets, options: options(epochs: 5, lr: 1e-2), freezeBackbone: true,
+            threads: 2)
         XCTAssertEqual(trained.backbone, model.backbone)
         XCTAssertEqual(Array(trained.classifiers.dropLast()), Array(model.classifiers.dropLast()))
         XCTAssertNotEqual(trained.classifiers.last, model.classifiers.last)
@@ -45,15 +47,17 @@ final class TrainingLoopTests: XCTestCase {
 
     func testDistillationBringsStudentsToTheTeacher() throws {
         let (teacher, _) = try FineTuning.train(
-            tinyModel(), sequences: sequences, targets: targets, options: options(epochs: 20, lr: 3e-3), freezeBackbone: false)
-        let (distilled, report, losses) = try Distillation.train(teacher, sequences: sequences, options: options(epochs: 30, lr: 1e-2))
+            tinyModel(), sequences: sequences, targets: targets, options: options(epochs: 20, lr: 3e-3), freezeBackbone: false,
+            threads: 2)
+        let (distilled, report, losses) = try Distillation.train(
+            teacher, sequences: sequences, options: options(epochs: 30, lr: 1e-2), threads: 2)
         XCTAssertTrue(distilled.config.fastbert.studentsDistilled)
         XCTAssertEqual(distilled.backbone, teacher.backbone)
         XCTAssertEqual(distilled.classifiers.last, teacher.classifiers.last)
         XCTAssertLessThan(report.epochLosses.last!, report.epochLosses.first! * 0.3, "\(report.epochLosses)")
         XCTAssertEqual(losses.count, 3)
         // Every sample leaving at layer 1 (speed 1) now mostly gets the teacher's answer.
-        let engine = try EarlyExitEngine(model: distilled)
+        let engine = try EarlyExitEngine(model: distilled, threads: 2)
         let full = try engine.classify(sequences, speed: 0).map(\.label)
         let first = try engine.classify(sequences, speed: 1).map(\.label)
         XCTAssertGreaterThanOrEqual(zip(full, first).filter { $0 == $1 }.count, 10)
@@ -63,19 +67,19 @@ final class TrainingLoopTests: XCTestCase {
         let o = options(epochs: 2, lr: 3e-3, dropout: 0.1)
         let straightDirectory = Fixtures.temporaryDirectory() + "/checkpoint"
         let (straight, _) = try FineTuning.train(
-            tinyModel(), sequences: sequences, targets: targets, options: o, freezeBackbone: false,
+            tinyModel(), sequences: sequences, targets: targets, options: o, freezeBackbone: false, threads: 2,
             checkpointDirectory: straightDirectory)
 
         let directory = Fixtures.temporaryDirectory() + "/checkpoint"
         var interrupted = o
         interrupted.stopAfterSteps = 4  // mid-way through epoch 2 (3 steps per epoch)
         let (_, partial) = try FineTuning.train(
-            tinyModel(), sequences: sequences, targets: targets, options: interrupted, freezeBackbone: false,
+            tinyModel(), sequences: sequences, targets: targets, options: interrupted, freezeBackbone: false, threads: 2,
             checkpointDirectory: directory)
         XCTAssertFalse(partial.completed)
         XCTAssertEqual(partial.steps, 4)
         let (resumed, report) = try FineTuning.train(
-            tinyModel(), sequences: sequences, targets: targets, options: o, freezeBackbone: false,
+            tinyModel(), sequences: sequences, targets: targets, options: o, freezeBackbone: false, threads: 2,
             checkpointDirectory: directory, resume: true)
         XCTAssertTrue(report.completed)
         XCTAssertEqual(report.steps, 6)
@@ -87,10 +91,10 @@ final class TrainingLoopTests: XCTestCase {
         let directory = Fixtures.temporaryDirectory() + "/checkpoint"
         var o = options(epochs: 1, lr: 3e-3)
         _ = try FineTuning.train(tinyModel(), sequences: sequences, targets: targets, options: o, freezeBackbone: false,
-                                 checkpointDirectory: directory)
+                                 threads: 2, checkpointDirectory: directory)
         o.learningRate = 1e-3
         XCTAssertThrowsError(try FineTuning.train(tinyModel(), sequences: sequences, targets: targets, options: o,
-                                                  freezeBackbone: false, checkpointDirectory: directory, resume: true))
+                                                  freezeBackbone: false, threads: 2, checkpointDirectory: directory, resume: true))
     }
 
     func testLearningRateWarmsUpThenDecaysToZero() {

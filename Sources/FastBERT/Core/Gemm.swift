@@ -10,6 +10,7 @@ public func gemm(
     b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
+    MatrixProductLog.product()
     cblas_sgemm(
         CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
         Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
@@ -19,28 +20,17 @@ public func gemm(
 /// The bias is written first and accumulated into (beta 1): one pass over y instead of
 /// OpenBLAS zeroing it and a second pass adding the bias.
 public func linear(
-    _ x: UnsafePointer<Float>, rows: Int, weight: Tensor, bias: Tensor?,
-    into y: UnsafeMutablePointer<Float>, inputStride: Int? = nil, outputStride: Int? = nil
+    _ x: UnsafePointer<Float>, rows: Int, weight: Tensor, bias: Tensor?, into y: UnsafeMutablePointer<Float>
 ) {
     let outFeatures = weight.shape[0], inFeatures = weight.shape[1]
-    let ldx = inputStride ?? inFeatures, ldy = outputStride ?? outFeatures
     guard rows > 0 else { return }
     if let bias {
         bias.data.withUnsafeBufferPointer { v in
-            for r in 0..<rows { (y + r * ldy).update(from: v.baseAddress!, count: outFeatures) }
+            for r in 0..<rows { (y + r * outFeatures).update(from: v.baseAddress!, count: outFeatures) }
         }
     }
     weight.data.withUnsafeBufferPointer { w in
         gemm(transB: true, m: rows, n: outFeatures, k: inFeatures,
-             a: x, lda: ldx, b: w.baseAddress!, ldb: inFeatures, beta: bias == nil ? 0 : 1, c: y, ldc: ldy)
+             a: x, lda: inFeatures, b: w.baseAddress!, ldb: inFeatures, beta: bias == nil ? 0 : 1, c: y, ldc: outFeatures)
     }
-}
-
-/// Sets the number of threads OpenBLAS uses for matrix products.
-public func setMatrixThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
-public func matrixThreads() -> Int { Int(openblas_get_num_threads()) }
-
-/// Sets OpenBLAS's thread count only when it differs (the call is global to the process).
-func useMatrixThreads(_ n: Int) {
-    if openblas_get_num_threads() != Int32(n) { openblas_set_num_threads(Int32(n)) }
 }

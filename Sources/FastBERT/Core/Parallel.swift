@@ -18,11 +18,13 @@ func parallelFor(_ count: Int, threads: Int, _ body: (Int) -> Void) {
     let next = Atomic<Int>(0)
     withoutActuallyEscaping(body) { escapable in
         let shared = UncheckedSendable(escapable)
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while true {
-                let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard i < count else { return }
-                shared.value(i)
+        MatrixProductLog.whileSharded(workers) {
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard i < count else { return }
+                    shared.value(i)
+                }
             }
         }
     }

@@ -1,13 +1,15 @@
-/// Where long-running engine work (training, evaluation) reports progress: the engine prints
-/// nothing itself, the caller decides where it goes.
+/// Where the engine's long runs (training stages, evaluation) report progress and status. The
+/// engine prints nothing itself; its caller decides where reports go (a progress bar, a log,
+/// nowhere). Called on the thread that runs the engine.
 public struct ProgressSink: Sendable {
-    /// `done` units of `total` are finished; `detail` carries the running figures.
+    /// `done` of `total` units are finished; `detail` holds the run's current figures.
     public var update: @Sendable (_ done: Int, _ total: Int, _ detail: String) -> Void
-    /// A one-off status line (e.g. resuming from a checkpoint).
+    /// A one-off message, such as where a resumed run continues.
     public var status: @Sendable (_ message: String) -> Void
 
     public init(
-        update: @escaping @Sendable (Int, Int, String) -> Void, status: @escaping @Sendable (String) -> Void
+        update: @escaping @Sendable (_ done: Int, _ total: Int, _ detail: String) -> Void,
+        status: @escaping @Sendable (_ message: String) -> Void
     ) {
         self.update = update
         self.status = status

@@ -16,6 +16,4 @@ public struct Tensor: Sendable, Equatable {
     }
 
     public var count: Int { data.count }
-    public var rows: Int { shape.count == 1 ? 1 : shape[0] }
-    public var cols: Int { shape.last ?? 1 }
 }

@@ -12,7 +12,7 @@ public final class EarlyExitEngine {
     let hidden = Buffer(), logits = Buffer()
     public private(set) var counters: EngineCounters
 
-    public init(model: FastBERTModel, threads: Int = 2) throws {
+    public init(model: FastBERTModel, threads: Int) throws {
         guard model.hasClassifiers else { throw EngineError.noClassifiers(model.headStatus) }
         self.model = model
         encoder = Encoder(model: model, threads: threads)
@@ -23,8 +23,6 @@ public final class EarlyExitEngine {
 
     public var numLayers: Int { model.config.numLayers }
     public var labels: [String] { model.config.fastbert.labels }
-
-    public func resetCounters() { counters = EngineCounters(layers: numLayers) }
 
     public func classify(_ sequences: [[Int32]], speed: Float) throws -> [Prediction] {
         try classify(PackedBatch(sequences), policy: .speed(speed, layers: numLayers))
@@ -74,6 +72,7 @@ public final class EarlyExitEngine {
             guard tracing || policy.evaluates(layer: layer, numLayers: numLayers) else { continue }
 
             let shards = shardSequences(lengths: lengths, tokens: tokens, shards: encoder.threads)
+            encoder.matrixThreads.sharded(shards.count)
             let (rows, output) = (UncheckedSendable(state), UncheckedSendable(logitRows))
             parallelFor(shards.count, threads: encoder.threads) { [classifiers, classifierScratch, starts, lengths] k in
                 classifierForward(classifiers[layer], hidden: rows.value, hiddenSize: h, starts: starts, lengths: lengths,

@@ -1,19 +1,21 @@
 /// The BERT encoder over packed batches, with reusable scratch buffers.
 /// With `threads` > 1 a layer runs as that many shards of whole sequences, each on its own
 /// thread with single-threaded OpenBLAS, joined once per layer; a lone sequence uses
-/// multi-threaded OpenBLAS instead. (Splitting a layer into more, smaller shards handed out
+/// multi-threaded OpenBLAS instead (see `MatrixThreads`). (Splitting a layer into more, smaller shards handed out
 /// dynamically measured slower: 0.77-0.80x sgemm against 0.83-0.86x, and no better under load.)
 /// Not thread-safe: one caller at a time.
 public final class Encoder {
     public let config: BertConfig
     public let threads: Int
+    let matrixThreads: MatrixThreads
     let embeddings: EmbeddingWeights
     let layers: [EncoderLayerRuntime]
     let scratch: [EncoderScratch]
 
-    public init(model: FastBERTModel, threads: Int = 2) {
+    public init(model: FastBERTModel, threads: Int) {
         config = model.config
-        self.threads = max(1, threads)
+        matrixThreads = MatrixThreads(threads)
+        self.threads = matrixThreads.count
         embeddings = model.backbone.embeddings
         layers = model.backbone.layers.map(EncoderLayerRuntime.init)
         scratch = (0..<self.threads).map { _ in EncoderScratch() }
@@ -39,7 +41,7 @@ public final class Encoder {
 
     func layer(_ index: Int, hidden: UnsafeMutablePointer<Float>, tokens: Int, starts: [Int], lengths: [Int]) {
         let shards = shardSequences(lengths: lengths, tokens: tokens, shards: threads)
-        useMatrixThreads(shards.count == 1 ? threads : 1)
+        matrixThreads.sharded(shards.count)
         let rows = UncheckedSendable(hidden)
         parallelFor(shards.count, threads: threads) { k in
             encoderLayerForward(layers[index], hidden: rows.value, starts: starts, lengths: lengths, sequences: shards[k],
@@ -55,6 +57,13 @@ public final class Encoder {
         for i in 0..<layers.count {
             layer(i, hidden: hidden, tokens: batch.tokenCount, starts: batch.starts, lengths: batch.lengths)
         }
+    }
+
+    /// Runs `body` with OpenBLAS on all of this encoder's threads: for measurements beside the
+    /// encoder, such as the sgemm reference of `fastbert bench`.
+    public func withMatrixThreads<Result>(_ body: () throws -> Result) rethrows -> Result {
+        matrixThreads.alone()
+        return try body()
     }
 
     /// Hidden states after the embeddings (index 0) and after every layer (1...L), each [tokens, H].

@@ -1,14 +1,26 @@
 import Foundation
 
-/// A FastBERT classifier prepared for inference: K and V fused into one [2C, C] product.
-/// Only the [CLS] row of the attention output is pooled, so only [CLS] needs a query.
+/// A FastBERT classifier prepared for inference: K and V fused into one [2C, C] product (the
+/// separate K and V weights are not kept). Only the [CLS] row of the attention output is
+/// pooled, so only [CLS] needs a query.
 struct ClassifierRuntime: Sendable {
-    let weights: ClassifierWeights
+    let input: LinearWeights
     let keyValue: LinearWeights
+    let query: LinearWeights
+    let attentionOutput: LinearWeights
+    let hidden: LinearWeights
+    let logits: LinearWeights
     let heads: Int
 
+    var width: Int { input.outFeatures }
+    var numLabels: Int { logits.outFeatures }
+
     init(_ weights: ClassifierWeights, heads: Int) {
-        self.weights = weights
+        input = weights.input
+        query = weights.query
+        attentionOutput = weights.attentionOutput
+        hidden = weights.hidden
+        logits = weights.logits
         self.heads = heads
         keyValue = LinearWeights(
             weight: Tensor(shape: [2 * weights.width, weights.width], data: weights.key.weight.data + weights.value.weight.data),
@@ -29,13 +41,12 @@ func classifierForward(
     logits allLogits: UnsafeMutablePointer<Float>
 ) {
     guard !sequences.isEmpty else { return }
-    let w = head.weights
-    let c = w.width, b = sequences.count
+    let c = head.width, b = sequences.count
     let headSize = c / head.heads
     let base = starts[sequences.lowerBound]
     let tokens = starts[sequences.upperBound - 1] + lengths[sequences.upperBound - 1] - base
     let hidden = allRows + base * hiddenSize
-    let logits = allLogits + sequences.lowerBound * w.numLabels
+    let logits = allLogits + sequences.lowerBound * head.numLabels
     var maxLength = 1
     for s in sequences { maxLength = max(maxLength, lengths[s]) }
     let reduced = scratch.reduced.reserve(tokens * c)
@@ -47,11 +58,11 @@ func classifierForward(
     let hiddenOut = scratch.hidden.reserve(b * c)
     let scores = scratch.scores.reserve(maxLength)
 
-    linear(hidden, rows: tokens, weight: w.input.weight, bias: w.input.bias, into: reduced)
+    linear(hidden, rows: tokens, weight: head.input.weight, bias: head.input.bias, into: reduced)
     tanhInPlace(reduced, count: tokens * c)
     linear(reduced, rows: tokens, weight: head.keyValue.weight, bias: head.keyValue.bias, into: keyValue)
     for (row, s) in sequences.enumerated() { (cls + row * c).update(from: reduced + (starts[s] - base) * c, count: c) }
-    linear(cls, rows: b, weight: w.query.weight, bias: w.query.bias, into: query)
+    linear(cls, rows: b, weight: head.query.weight, bias: head.query.bias, into: query)
 
     let scale = 1 / Float(headSize).squareRoot()
     for (row, s) in sequences.enumerated() {
@@ -67,10 +78,10 @@ func classifierForward(
                  ldc: headSize)
         }
     }
-    linear(context, rows: b, weight: w.attentionOutput.weight, bias: w.attentionOutput.bias, into: pooled)
-    linear(pooled, rows: b, weight: w.hidden.weight, bias: w.hidden.bias, into: hiddenOut)
+    linear(context, rows: b, weight: head.attentionOutput.weight, bias: head.attentionOutput.bias, into: pooled)
+    linear(pooled, rows: b, weight: head.hidden.weight, bias: head.hidden.bias, into: hiddenOut)
     tanhInPlace(hiddenOut, count: b * c)
-    linear(hiddenOut, rows: b, weight: w.logits.weight, bias: w.logits.bias, into: logits)
+    linear(hiddenOut, rows: b, weight: head.logits.weight, bias: head.logits.bias, into: logits)
 }
 
 /// Normalized entropy of a probability vector: -sum p log p / log N, in [0, 1].

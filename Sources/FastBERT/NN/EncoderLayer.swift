@@ -1,10 +1,19 @@
-/// One post-LN BERT layer prepared for inference: Q, K and V fused into one [3H, H] product.
+/// One post-LN BERT layer prepared for inference: Q, K and V fused into one [3H, H] product
+/// (the separate Q, K, V weights are not kept).
 struct EncoderLayerRuntime: Sendable {
-    let weights: EncoderLayerWeights
     let qkv: LinearWeights
+    let attentionOutput: LinearWeights
+    let attentionNorm: LayerNormWeights
+    let intermediate: LinearWeights
+    let output: LinearWeights
+    let outputNorm: LayerNormWeights
 
     init(_ weights: EncoderLayerWeights) {
-        self.weights = weights
+        attentionOutput = weights.attentionOutput
+        attentionNorm = weights.attentionNorm
+        intermediate = weights.intermediate
+        output = weights.output
+        outputNorm = weights.outputNorm
         qkv = LinearWeights(
             weight: Tensor(shape: [3 * weights.query.outFeatures, weights.query.inFeatures],
                            data: weights.query.weight.data + weights.key.weight.data + weights.value.weight.data),
@@ -36,20 +45,19 @@ func encoderLayerForward(
     let projected = scratch.projected.reserve(tokens * h)
     let intermediate = scratch.intermediate.reserve(tokens * ff)
     let scores = scratch.scores.reserve(maxLength * maxLength)
-    let w = layer.weights
 
     linear(hidden, rows: tokens, weight: layer.qkv.weight, bias: layer.qkv.bias, into: qkv)
     packedSelfAttention(qkv: qkv, starts: starts, lengths: lengths, sequences: sequences, base: base,
                         heads: config.numHeads, headSize: config.headSize, context: context, scores: scores)
-    linear(context, rows: tokens, weight: w.attentionOutput.weight, bias: w.attentionOutput.bias, into: projected)
+    linear(context, rows: tokens, weight: layer.attentionOutput.weight, bias: layer.attentionOutput.bias, into: projected)
     addInPlace(hidden, projected, count: tokens * h)
-    layerNormRows(hidden, rows: tokens, cols: h, gamma: w.attentionNorm.gamma, beta: w.attentionNorm.beta,
+    layerNormRows(hidden, rows: tokens, cols: h, gamma: layer.attentionNorm.gamma, beta: layer.attentionNorm.beta,
                   eps: config.layerNormEps)
 
-    linear(hidden, rows: tokens, weight: w.intermediate.weight, bias: w.intermediate.bias, into: intermediate)
+    linear(hidden, rows: tokens, weight: layer.intermediate.weight, bias: layer.intermediate.bias, into: intermediate)
     geluInPlace(intermediate, count: tokens * ff)
-    linear(intermediate, rows: tokens, weight: w.output.weight, bias: w.output.bias, into: projected)
+    linear(intermediate, rows: tokens, weight: layer.output.weight, bias: layer.output.bias, into: projected)
     addInPlace(hidden, projected, count: tokens * h)
-    layerNormRows(hidden, rows: tokens, cols: h, gamma: w.outputNorm.gamma, beta: w.outputNorm.beta,
+    layerNormRows(hidden, rows: tokens, cols: h, gamma: layer.outputNorm.gamma, beta: layer.outputNorm.beta,
                   eps: config.layerNormEps)
 }

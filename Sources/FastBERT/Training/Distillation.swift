@@ -1,10 +1,11 @@
 /// Stage 2: self-distillation. Backbone and teacher are frozen; every student l is trained on
 /// KL(p_student_l || p_teacher), summed over students. Needs no labels.
 public enum Distillation {
-    /// Trains the students in memory on tokenized `sequences`. Returns the model with
-    /// `studentsDistilled` set, and the mean KL of each student over the last epoch.
+    /// Trains the students in memory on tokenized `sequences`, with `threads` for the matrix
+    /// products, reporting to `progress`. Returns the model with `studentsDistilled` set, and the
+    /// mean KL of each student over the last epoch.
     public static func train(
-        _ model: FastBERTModel, sequences: [[Int32]], options: TrainingOptions,
+        _ model: FastBERTModel, sequences: [[Int32]], options: TrainingOptions, threads: Int,
         checkpointDirectory: String? = nil, tokenizerSource: String? = nil, resume: Bool = false,
         progress: ProgressSink = .silent, afterEpoch: EpochHook? = nil
     ) throws -> (model: FastBERTModel, report: TrainingReport, studentLosses: [Float]) {
@@ -13,12 +14,11 @@ public enum Distillation {
         let parameters = (0..<(config.numLayers - 1)).flatMap(Parameters.classifier)
         let loop = TrainingLoop(
             stage: "distill", model: model, parameters: parameters, tokenCounts: sequences.map(\.count), options: options,
-            checkpointDirectory: checkpointDirectory, tokenizerSource: tokenizerSource)
-        loop.progress = progress
+            checkpointDirectory: checkpointDirectory, tokenizerSource: tokenizerSource, progress: progress)
         loop.afterEpoch = afterEpoch
         if resume { try loop.resume() }
-        let encoder = Encoder(model: loop.model)
-        let graph = DistillationGraph(config: config)
+        let encoder = Encoder(model: loop.model, threads: threads)
+        let graph = DistillationGraph(config: config, threads: threads)
         var layerSums = [Double](repeating: 0, count: config.numLayers - 1), layerSteps = 0
         let stepsPerEpoch = loop.stepsPerEpoch
         let report = try loop.run { model, batch, _, gradients in

@@ -3,15 +3,20 @@
 /// and each student l (reading layer l+1) is differentiated on KL(p_student_l || p_teacher).
 final class DistillationGraph {
     let config: BertConfig
+    let matrixThreads: MatrixThreads
     let studentCache = ClassifierCache(), teacherCache = ClassifierCache()
     let logits = Buffer(), logitsGradient = Buffer(), teacherLogProbabilities = Buffer()
 
-    init(config: BertConfig) { self.config = config }
+    init(config: BertConfig, threads: Int) {
+        self.config = config
+        matrixThreads = MatrixThreads(threads)
+    }
 
     /// Adds the gradients of sum_l KL_l to the students' entries in `gradients`; returns KL_l per student.
     func step(model: FastBERTModel, batch: PackedBatch, hiddenStates: [Tensor], gradients: inout FastBERTModel) -> [Float] {
         let n = config.fastbert.numLabels, b = batch.count, heads = config.fastbert.classifierHeads
         let teacherIndex = config.numLayers - 1
+        matrixThreads.alone()
         let z = logits.reserve(b * n), dz = logitsGradient.reserve(b * n)
         let teacherLog = teacherLogProbabilities.reserve(b * n)
         hiddenStates[teacherIndex + 1].withPointer { x in

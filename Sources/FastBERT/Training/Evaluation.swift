@@ -39,7 +39,8 @@ public struct SpeedResult: Sendable, Codable, Equatable {
 }
 
 public enum Evaluation {
-    /// Runs the engine over `sequences` at every speed (0 first, as the reference for speedups).
+    /// Runs the engine over `sequences` at every speed (0 first, as the reference for speedups),
+    /// reporting each finished speed to `progress`.
     public static func evaluate(
         engine: EarlyExitEngine, sequences: [[Int32]], targets: [Int], speeds: [Float], batchSize: Int, repeats: Int = 1,
         progress: ProgressSink = .silent

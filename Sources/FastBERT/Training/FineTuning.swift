@@ -8,11 +8,12 @@ public enum FineTuning {
         return model.withNewClassifiers(labels: labels, seed: seed)
     }
 
-    /// Trains in memory on tokenized `sequences` with `targets` (indices into the model's labels).
-    /// Returns the model with `teacherTrained` set (and `studentsDistilled` cleared: students are stale).
+    /// Trains in memory on tokenized `sequences` with `targets` (indices into the model's labels),
+    /// with `threads` for the matrix products, reporting to `progress`. Returns the model with
+    /// `teacherTrained` set (and `studentsDistilled` cleared: students are stale).
     public static func train(
         _ model: FastBERTModel, sequences: [[Int32]], targets: [Int], options: TrainingOptions, freezeBackbone: Bool,
-        checkpointDirectory: String? = nil, tokenizerSource: String? = nil, resume: Bool = false,
+        threads: Int, checkpointDirectory: String? = nil, tokenizerSource: String? = nil, resume: Bool = false,
         progress: ProgressSink = .silent, afterEpoch: EpochHook? = nil
     ) throws -> (model: FastBERTModel, report: TrainingReport) {
         precondition(model.hasClassifiers && sequences.count == targets.count)
@@ -22,17 +23,16 @@ public enum FineTuning {
         let loop = TrainingLoop(
             stage: freezeBackbone ? "train (teacher only)" : "train", model: model, parameters: parameters,
             tokenCounts: sequences.map(\.count), options: options, checkpointDirectory: checkpointDirectory,
-            tokenizerSource: tokenizerSource)
-        loop.progress = progress
+            tokenizerSource: tokenizerSource, progress: progress)
         loop.afterEpoch = afterEpoch
         if resume { try loop.resume() }
-        let graph = FineTuningGraph(config: config)
-        let frozenEncoder = freezeBackbone ? Encoder(model: loop.model) : nil
+        let graph = FineTuningGraph(config: config, threads: threads)
+        let frozenEncoder = freezeBackbone ? Encoder(model: loop.model, threads: threads) : nil
         let dropout = freezeBackbone ? 0 : options.dropout
         let report = try loop.run { model, batch, rng, gradients in
             let packed = PackedBatch(batch.map { sequences[$0] })
             return try graph.step(model: model, batch: packed, targets: batch.map { targets[$0] }, dropout: dropout,
-                                  rng: &rng, gradients: &gradients, frozenBackbone: frozenEncoder).loss
+                                  rng: &rng, gradients: &gradients, frozenBackbone: frozenEncoder)
         }
         var trained = loop.model
         trained.config.fastbert.teacherTrained = true

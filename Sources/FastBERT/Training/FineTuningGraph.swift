@@ -3,20 +3,17 @@
 /// With a frozen backbone the encoder runs on the inference path and only the teacher is differentiated.
 final class FineTuningGraph {
     let config: BertConfig
+    let matrixThreads: MatrixThreads
     let embeddingCache = EmbeddingCache()
     let layerCaches: [EncoderLayerCache]
     let layerScratch = EncoderLayerScratch()
     let classifierCache = ClassifierCache()
     let hidden = Buffer(), hiddenGradient = Buffer(), logits = Buffer(), logitsGradient = Buffer()
 
-    init(config: BertConfig) {
+    init(config: BertConfig, threads: Int) {
         self.config = config
+        matrixThreads = MatrixThreads(threads)
         layerCaches = (0..<config.numLayers).map { _ in EncoderLayerCache() }
-    }
-
-    struct Result {
-        var loss: Float
-        var predictions: [Int]
     }
 
     /// Adds this batch's gradients (of the mean loss) to `gradients` and returns the loss.
@@ -24,16 +21,15 @@ final class FineTuningGraph {
     func step(
         model: FastBERTModel, batch: PackedBatch, targets: [Int], dropout: Float, rng: inout SeededRandom,
         gradients: inout FastBERTModel, frozenBackbone: Encoder?
-    ) throws -> Result {
+    ) throws -> Float {
         let h = config.hiddenSize, tokens = batch.tokenCount, n = config.fastbert.numLabels, b = batch.count
         let teacherIndex = config.numLayers - 1
         let shape = AttentionShape(starts: batch.starts, lengths: batch.lengths, heads: config.numHeads,
                                    headSize: config.headSize)
+        if let frozenBackbone { try frozenBackbone.forward(batch, into: hidden) }
+        matrixThreads.alone()
         let x = hidden.reserve(tokens * h)
-        if let frozenBackbone {
-            let last = try frozenBackbone.allHiddenStates(batch).last!
-            last.withPointer { x.update(from: $0, count: tokens * h) }
-        } else {
+        if frozenBackbone == nil {
             embeddingTrainingForward(batch, weights: model.backbone.embeddings, eps: config.layerNormEps, dropout: dropout,
                                      rng: &rng, cache: embeddingCache, hidden: x)
             for (layer, cache) in zip(model.backbone.layers, layerCaches) {
@@ -46,7 +42,6 @@ final class FineTuningGraph {
         let z = logits.reserve(b * n), dz = logitsGradient.reserve(b * n)
         classifierTrainingForward(teacher, heads: heads, hidden: x, starts: batch.starts, lengths: batch.lengths,
                                   cache: classifierCache, logits: z)
-        let predictions = (0..<b).map { s in (0..<n).max { z[s * n + $0] < z[s * n + $1] }! }
         let loss = crossEntropyLoss(logits: z, targets: targets, classes: n, gradient: dz)
 
         let dx = frozenBackbone == nil ? hiddenGradient.reserve(tokens * h) : nil
@@ -62,6 +57,6 @@ final class FineTuningGraph {
             embeddingTrainingBackward(batch, weights: model.backbone.embeddings, dropout: dropout, cache: embeddingCache,
                                       gradient: dx, weightGradient: &gradients.backbone.embeddings)
         }
-        return Result(loss: loss, predictions: predictions)
+        return loss
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The loop both stages share: epochs of shuffled mini-batches, gradients from a stage-specific
-/// closure, gradient clipping, AdamW with warmup + linear decay, progress, checkpoints, resume.
+/// closure, gradient clipping, AdamW with warmup + linear decay, progress (to a `ProgressSink`),
+/// checkpoints, resume.
 ///
 /// Determinism: epoch e visits examples in the order `order(epoch: e)`; step s draws its dropout
 /// masks from `stepRandom(s)`. Both depend only on the seed, so a run resumed at step s
@@ -21,11 +22,11 @@ final class TrainingLoop {
     let tokenCounts: [Int]
     let checkpointDirectory: String?
     let tokenizerSource: String?
+    /// Receives a progress update after every step and the resume status line.
+    let progress: ProgressSink
     var model: FastBERTModel
     var optimizer: AdamW
     var state: Checkpoint.State
-    /// Receives a progress update after every step and the resume status line.
-    var progress = ProgressSink.silent
     /// Called after each epoch with its number (1-based), the model and the epoch's mean loss;
     /// returning false ends the stage there (early stopping).
     var afterEpoch: EpochHook?
@@ -34,7 +35,7 @@ final class TrainingLoop {
 
     init(
         stage: String, model: FastBERTModel, parameters: [Parameter], tokenCounts: [Int], options: TrainingOptions,
-        checkpointDirectory: String?, tokenizerSource: String?
+        checkpointDirectory: String?, tokenizerSource: String?, progress: ProgressSink
     ) {
         self.stage = stage
         self.model = model
@@ -43,6 +44,7 @@ final class TrainingLoop {
         self.options = options
         self.checkpointDirectory = checkpointDirectory
         self.tokenizerSource = tokenizerSource
+        self.progress = progress
         optimizer = AdamW(model: model, parameters: parameters, weightDecay: options.weightDecay)
         optimizer.headRateScale = (options.headLearningRate ?? options.learningRate) / options.learningRate
         let steps = (tokenCounts.count + options.batchSize - 1) / options.batchSize * options.epochs
@@ -50,9 +52,10 @@ final class TrainingLoop {
                                  epochLosses: [], epochLossSum: 0, epochLossSteps: 0)
     }
 
-    /// Continues from the checkpoint in `checkpointDirectory`; the options and data size must match.
+    /// Continues from the latest complete checkpoint at `checkpointDirectory` (the previous one
+    /// if a crash interrupted a save); the options and data size must match.
     func resume() throws {
-        guard let directory = checkpointDirectory, Checkpoint.exists(directory) else { return }
+        guard let checkpointDirectory, let directory = Checkpoint.latest(checkpointDirectory) else { return }
         let saved = try Checkpoint.loadState(directory)
         var expected = options, found = saved.options
         expected.stopAfterSteps = nil
@@ -84,10 +87,12 @@ final class TrainingLoop {
         var stoppedAfterEpoch: Int?
         var examples = 0, tokens = 0
         var recent: [Float] = []
+        var epochOrder: (epoch: Int, order: [Int])?
         let started = Date()
         while state.step < state.totalSteps {
             let epoch = state.step / stepsPerEpoch, within = state.step % stepsPerEpoch
-            let order = order(epoch: epoch)
+            if epochOrder?.epoch != epoch { epochOrder = (epoch, order(epoch: epoch)) }
+            let order = epochOrder!.order
             let batch = Array(order[(within * options.batchSize)..<min((within + 1) * options.batchSize, order.count)])
             gradients.zeroGradients(parameters)
             var rng = stepRandom(state.step)

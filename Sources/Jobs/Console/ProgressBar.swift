@@ -66,21 +66,20 @@ public final class ProgressBar: @unchecked Sendable {
     }
 }
 
-extension ProgressBar {
-    /// A sink for the engine's training and evaluation stages: the bar is drawn on stderr, made at
-    /// the first update (when the stage knows its total); status lines go to stderr too.
-    public static func sink(title: String, plainInterval: TimeInterval = 15) -> ProgressSink {
-        let holder = LazyBar(title: title, plainInterval: plainInterval)
-        return ProgressSink(update: { holder.update($0, total: $1, detail: $2) }, status: { printStatus($0) })
+extension ProgressSink {
+    /// A progress bar titled `title` (drawn from the first update, which brings the total) and
+    /// status lines, both on stderr.
+    public static func progressBar(title: String, plainInterval: TimeInterval = 15) -> ProgressSink {
+        let bar = ProgressBarOnDemand(title: title, plainInterval: plainInterval)
+        return ProgressSink(update: { bar.update($0, total: $1, detail: $2) }, status: { printStatus($0) })
     }
 }
 
-/// The bar behind `ProgressBar.sink`, created on the first update.
-private final class LazyBar: @unchecked Sendable {
-    private let lock = NSLock()
-    private let title: String
-    private let plainInterval: TimeInterval
-    private var bar: ProgressBar?
+/// A ProgressBar made when the first update tells the total. One caller at a time.
+private final class ProgressBarOnDemand: @unchecked Sendable {
+    let title: String
+    let plainInterval: TimeInterval
+    var bar: ProgressBar?
 
     init(title: String, plainInterval: TimeInterval) {
         self.title = title
@@ -88,9 +87,8 @@ private final class LazyBar: @unchecked Sendable {
     }
 
     func update(_ done: Int, total: Int, detail: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        if bar == nil { bar = ProgressBar(title: title, total: total, plainInterval: plainInterval) }
-        bar?.update(done, detail: detail)
+        let bar = self.bar ?? ProgressBar(title: title, total: total, plainInterval: plainInterval)
+        self.bar = bar
+        bar.update(done, detail: detail)
     }
 }

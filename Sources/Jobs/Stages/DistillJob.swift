@@ -40,8 +40,8 @@ public enum DistillJob {
             return loss < previous * (1 - minimumImprovement)
         }
         let (distilled, report, losses) = try Distillation.train(
-            model, sequences: sequences, options: options, checkpointDirectory: outDirectory + "/checkpoint",
-            tokenizerSource: tokenizerSource, resume: resume, progress: ProgressBar.sink(title: "distill"),
+            model, sequences: sequences, options: options, threads: bundle.threads, checkpointDirectory: outDirectory + "/checkpoint",
+            tokenizerSource: tokenizerSource, resume: resume, progress: ProgressSink.progressBar(title: "distill"),
             afterEpoch: untilKLStopsFalling)
         if report.completed { try ModelDirectory.save(distilled, to: outDirectory, tokenizerSource: tokenizerSource) }
         let agreement = try teacherAgreement(

@@ -18,7 +18,7 @@ public enum EvaluationJob {
         let sequences = data.texts.map(bundle.tokenIds)
         let results = try Evaluation.evaluate(
             engine: engine, sequences: sequences, targets: rawLabels.map { labelIndex[$0]! }, settings: settings,
-            batchSize: batchSize, repeats: repeats, progress: ProgressBar.sink(title: "eval", plainInterval: 0))
+            batchSize: batchSize, repeats: repeats, progress: ProgressSink.progressBar(title: "eval", plainInterval: 0))
         return EvaluationReport(
             model: modelDirectory, modelId: bundle.modelId, data: dataName, examples: data.count,
             meanTokens: Double(sequences.reduce(0) { $0 + $1.count }) / Double(max(sequences.count, 1)), labels: labels,

@@ -62,9 +62,9 @@ public enum TrainJob {
             return epoch - best!.epoch < TrainingSchedule.patience
         }
         let (trained, report) = try FineTuning.train(
-            model, sequences: sequences, targets: targets, options: options, freezeBackbone: freezeBackbone,
+            model, sequences: sequences, targets: targets, options: options, freezeBackbone: freezeBackbone, threads: bundle.threads,
             checkpointDirectory: outDirectory + "/checkpoint", tokenizerSource: tokenizerSource, resume: resume,
-            progress: ProgressBar.sink(title: "train"), afterEpoch: afterEpoch)
+            progress: ProgressSink.progressBar(title: "train"), afterEpoch: afterEpoch)
         if report.completed, best == nil { try keep(trained) }
         return Result(report: report, validationAccuracy: accuracies, keptEpoch: best?.epoch ?? (report.completed ? options.epochs : nil))
     }

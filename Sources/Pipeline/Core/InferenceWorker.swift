@@ -7,6 +7,7 @@ import Kafka
 /// (or `abort` is called), and hands each outcome to `onBatch` on that thread.
 final class InferenceWorker: @unchecked Sendable {
     private let model: FastBERTModel
+    private let threads: Int
     private let queue: BatchQueue
     private let maxBatch: Int
     private let maxWait: Duration
@@ -16,10 +17,11 @@ final class InferenceWorker: @unchecked Sendable {
     private let aborted = Locked(false)
 
     init(
-        model: FastBERTModel, queue: BatchQueue, maxBatch: Int, maxWait: Duration, speed: Float,
+        model: FastBERTModel, threads: Int, queue: BatchQueue, maxBatch: Int, maxWait: Duration, speed: Float,
         onBatch: @escaping @Sendable (BatchOutcome) -> Void
     ) {
         self.model = model
+        self.threads = threads
         self.queue = queue
         self.maxBatch = maxBatch
         self.maxWait = maxWait
@@ -41,7 +43,7 @@ final class InferenceWorker: @unchecked Sendable {
         PipelineThread.start(name: "fastbert-inference") { [self] in
             let engine: EarlyExitEngine
             do {
-                engine = try EarlyExitEngine(model: model)
+                engine = try EarlyExitEngine(model: model, threads: threads)
             } catch {
                 failure.set("\(error)")
                 ready.signal()

@@ -31,7 +31,8 @@ final class PipelineCore: @unchecked Sendable {
         encoder = RecordEncoder(routing: settings.routing, modelId: model.modelId, labels: model.labels, numLayers: model.numLayers)
         publisher = try OutputPublisher(config: producerConfig, tracker: tracker, metrics: metrics, logger: logger, onFatal: onFatal)
         worker = InferenceWorker(
-            model: model.model, queue: queue, maxBatch: settings.maxBatch, maxWait: settings.maxWait, speed: settings.speed
+            model: model.model, threads: model.threads, queue: queue, maxBatch: settings.maxBatch, maxWait: settings.maxWait,
+            speed: settings.speed
         ) { [unowned self] outcome in handle(outcome) }
         metrics.speed.record(Double(settings.speed))
     }
@@ -49,7 +50,7 @@ final class PipelineCore: @unchecked Sendable {
         case .failure(let rejection):
             publisher.publish(encoder.deadLetter(for: message, rejection: rejection, ticket: ticket, receivedNanos: received))
         case .success(let text):
-            let tokens = model.tokenizer.encode(text, maxLength: model.maxLength).ids
+            let tokens = model.tokenizer.encodeIDs(text, maxLength: model.maxLength)
             queue.push(WorkItem(message: message, ticket: ticket, tokens: tokens, receivedNanos: received))
         }
     }

@@ -11,17 +11,20 @@ public struct LoadedModel: Sendable {
     public var maxLength: Int
     /// Written into every output (config's model id, else the folder name).
     public var modelId: String
+    /// Threads the engine runs its matrix products on.
+    public var threads: Int
 
-    public init(model: FastBERTModel, tokenizer: WordPieceTokenizer, maxLength: Int = 128, modelId: String? = nil) {
+    public init(model: FastBERTModel, tokenizer: WordPieceTokenizer, maxLength: Int = 128, modelId: String? = nil, threads: Int) {
         self.model = model
         self.tokenizer = tokenizer
+        self.threads = max(1, threads)
         self.maxLength = max(2, min(maxLength, model.config.maxPositions))
         let configured = model.config.fastbert.modelId
         self.modelId = modelId ?? (configured.isEmpty ? "unnamed" : configured)
     }
 
     /// Loads a model folder (config.json, model.safetensors, vocab.txt / tokenizer.json).
-    public static func load(directory: String, maxLength: Int = 128) throws(PipelineError) -> LoadedModel {
+    public static func load(directory: String, maxLength: Int = 128, threads: Int) throws(PipelineError) -> LoadedModel {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw .model(directory: directory, reason: "no such model folder")
@@ -39,7 +42,7 @@ public struct LoadedModel: Sendable {
         }
         let configured = model.config.fastbert.modelId
         let name = configured.isEmpty ? URL(fileURLWithPath: directory).standardizedFileURL.lastPathComponent : configured
-        return LoadedModel(model: model, tokenizer: tokenizer, maxLength: maxLength, modelId: name)
+        return LoadedModel(model: model, tokenizer: tokenizer, maxLength: maxLength, modelId: name, threads: threads)
     }
 
     public var labels: [String] { model.config.fastbert.labels }
