@@ -7,13 +7,13 @@ struct PipelineProcessingOptions: ParsableArguments {
     var model: String = "models/demo"
 
     @Option(help: "Exit threshold on normalized entropy: 0 = full depth, higher = earlier exits.")
-    var speed: Float = 0.1
+    var speed: Float = ProcessingSettings.Defaults.speed
 
     @Option(help: "Flush a micro-batch at this many messages...")
-    var maxBatch: Int = 32
+    var maxBatch: Int = ProcessingSettings.Defaults.maxBatch
 
     @Option(help: "...or when its oldest message has waited this many milliseconds.")
-    var maxWaitMs: Int = 20
+    var maxWaitMs = Int(ProcessingSettings.Defaults.maxWait / .milliseconds(1))
 
     @Option(help: "Dead-letter topic for bad inputs (default: error records on the output topic).")
     var dlqTopic: String?
@@ -25,7 +25,7 @@ struct PipelineProcessingOptions: ParsableArguments {
     var textField: String = "text"
 
     @Option(help: "Reject values larger than this many bytes (smaller ones are truncated to the model's max tokens).")
-    var maxBytes: Int = 512 * 1024
+    var maxBytes: Int = InputDecoder.defaultMaxBytes
 
     @Option(help: "Maximum tokens per input, [CLS] and [SEP] included.")
     var maxLength: Int = 128
@@ -34,7 +34,7 @@ struct PipelineProcessingOptions: ParsableArguments {
     var kafka: [String] = []
 
     @Option(help: "Threads for matrix products.")
-    var threads: Int = 2
+    var threads: Int = ProcessingSettings.Defaults.threads
 
     func validate() throws {
         guard (0...1).contains(speed) else { throw ValidationError("--speed must be in [0, 1]") }
@@ -48,7 +48,7 @@ struct PipelineProcessingOptions: ParsableArguments {
 
     func settings(outputTopic: String) -> ProcessingSettings {
         ProcessingSettings(
-            speed: speed, maxBatch: maxBatch, maxWait: .milliseconds(maxWaitMs),
+            speed: speed, maxBatch: maxBatch, maxWait: .milliseconds(maxWaitMs), threads: threads,
             decoder: InputDecoder(format: InputFormat(rawValue: inputFormat) ?? .text, textField: textField, maxBytes: maxBytes),
             routing: OutputRouting(outputTopic: outputTopic, deadLetterTopic: dlqTopic))
     }

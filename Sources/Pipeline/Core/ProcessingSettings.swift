@@ -1,5 +1,13 @@
-/// How records are turned into outputs; shared by `serve` and `replay`.
+/// How records are turned into outputs; shared by `serve` and `replay`. The defaults here are
+/// the only ones: the CLI reads them from `ProcessingSettings.Defaults`.
 public struct ProcessingSettings: Sendable {
+    public enum Defaults {
+        public static let speed: Float = 0.1
+        public static let maxBatch = 32
+        public static let maxWait: Duration = .milliseconds(20)
+        public static let threads = 2
+    }
+
     /// Exit threshold on normalized entropy (0: full depth).
     public var speed: Float
     /// Micro-batch size limit.
@@ -8,17 +16,21 @@ public struct ProcessingSettings: Sendable {
     public var maxWait: Duration
     /// Valid records waiting for inference before the consumer is held back.
     public var queueCapacity: Int
+    /// Threads for the engine's matrix products.
+    public var threads: Int
     public var decoder: InputDecoder
     public var routing: OutputRouting
 
     public init(
-        speed: Float = 0.1, maxBatch: Int = 32, maxWait: Duration = .milliseconds(20), queueCapacity: Int? = nil,
-        decoder: InputDecoder = InputDecoder(), routing: OutputRouting
+        speed: Float = Defaults.speed, maxBatch: Int = Defaults.maxBatch, maxWait: Duration = Defaults.maxWait,
+        queueCapacity: Int? = nil, threads: Int = Defaults.threads, decoder: InputDecoder = InputDecoder(),
+        routing: OutputRouting
     ) {
         self.speed = speed
         self.maxBatch = max(1, maxBatch)
         self.maxWait = maxWait
         self.queueCapacity = queueCapacity ?? max(64, 4 * max(1, maxBatch))
+        self.threads = max(1, threads)
         self.decoder = decoder
         self.routing = routing
     }

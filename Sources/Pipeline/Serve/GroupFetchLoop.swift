@@ -38,11 +38,10 @@ final class GroupFetchLoop: @unchecked Sendable {
         let core: PipelineCore
         let consumer: KafkaConsumer
         do throws(PipelineError) {
-            let routing = resolvedRouting()
             var processing = configuration.processing
-            processing.routing = routing
+            processing.routing = processing.routing.withPartitionCounts(from: try configuration.clients.admin(logger: logger))
             core = try PipelineCore(
-                model: model, settings: processing, producerConfig: configuration.producerConfig, tracker: tracker,
+                model: model, settings: processing, producerConfig: configuration.clients.producer, tracker: tracker,
                 metrics: metrics, logger: logger
             ) { [fatal, stopRequested] error in
                 fatal.set(error)
@@ -66,7 +65,7 @@ final class GroupFetchLoop: @unchecked Sendable {
                     rebalance(event, core: core)
                 }
             } catch {
-                core.queue.close()
+                core.close(timeout: .seconds(1))
                 throw .kafka(error)
             }
         } catch {
@@ -112,7 +111,6 @@ final class GroupFetchLoop: @unchecked Sendable {
         let deadline = ContinuousClock.now.advanced(by: configuration.shutdownTimeout)
         let failure = fatal.current
         let drained = failure == nil && core.drain(deadline: deadline)
-        if failure != nil { core.queue.close() }
         commit(synchronous: true)
         closing.set(true)
         do {
@@ -121,7 +119,7 @@ final class GroupFetchLoop: @unchecked Sendable {
             logger.warning("consumer close: \(error)")
         }
         self.consumer = nil  // the native handle goes away with the last reference
-        let unacknowledged = core.publisher.pendingCount
+        let unacknowledged = core.pendingOutputs
         core.close(timeout: .seconds(2))
         if let failure {
             health.set(.failed)
@@ -149,7 +147,7 @@ final class GroupFetchLoop: @unchecked Sendable {
                 }
             }
             if !lost { commit(partitions: partitions, synchronous: true) }
-            let dropped = core.queue.removeAll(partitions: Set(partitions))
+            let dropped = core.revoke(Set(partitions))
             tracker.revoke(partitions)
             if dropped > 0 { logger.info("dropped \(dropped) queued record(s) of revoked partitions") }
         case .error(let error):
@@ -184,16 +182,5 @@ final class GroupFetchLoop: @unchecked Sendable {
 
     private static func isGroupStateError(_ error: KafkaError) -> Bool {
         [KafkaErrorCode.rebalanceInProgress, .illegalGeneration, .unknownMemberId].contains(error.code)
-    }
-
-    /// Partition counts of the output topics, for deterministic placement of null-keyed outputs.
-    private func resolvedRouting() -> OutputRouting {
-        var routing = configuration.processing.routing
-        guard let admin = try? KafkaAdmin(config: configuration.producerConfig, logger: logger) else { return routing }
-        routing.outputPartitions = try? Int32(admin.partitionCount(topic: routing.outputTopic, timeout: .seconds(5)))
-        if let dlq = routing.deadLetterTopic {
-            routing.deadLetterPartitions = try? Int32(admin.partitionCount(topic: dlq, timeout: .seconds(5)))
-        }
-        return routing
     }
 }
