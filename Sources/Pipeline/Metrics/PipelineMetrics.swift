@@ -66,7 +66,7 @@ public final class PipelineMetrics: Sendable {
         deadLetters[reason]?.increment()
     }
 
-    /// Consumer lag (high watermark - committed offset) of one partition.
+    /// Consumer lag of one partition, as `LagMonitor` defines it.
     func recordLag(_ lag: Int64, partition: TopicPartition) {
         Metrics.Gauge(label: "fastbert_consumer_lag",
               dimensions: [("topic", partition.topic), ("partition", String(partition.partition))],
