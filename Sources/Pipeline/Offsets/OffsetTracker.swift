@@ -103,9 +103,6 @@ public final class OffsetTracker: @unchecked Sendable {
         }
     }
 
-    /// The last committed (or in-flight commit) offset of a partition.
-    public func committedOffset(_ tp: TopicPartition) -> Int64? { locked { partitions[tp]?.committed } }
-
     /// The next offset to commit of a partition (acknowledged prefix + 1).
     public func commitPoint(_ tp: TopicPartition) -> Int64? { locked { partitions[tp]?.commitPoint } }
 

@@ -17,9 +17,6 @@ struct PartitionProgress: Sendable {
     /// Offsets consumed but not acknowledged yet (or acknowledged behind an unacknowledged one).
     var pendingCount: Int { offsets.count - head }
 
-    /// The highest consumed offset, if any.
-    var lastTracked: Int64? { offsets.last }
-
     /// Records a consumed offset. Returns false (and ignores it) unless it is beyond the last one.
     mutating func track(_ offset: Int64) -> Bool {
         if let last = offsets.last, offset <= last { return false }
