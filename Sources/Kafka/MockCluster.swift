@@ -83,6 +83,15 @@ public final class MockCluster: @unchecked Sendable {
         }
     }
 
+    /// Makes metadata responses report `error` for `topic` (e.g. `.topicAuthorizationFailed`,
+    /// or `.unknownTopicOrPartition` for a deleted topic); `.noError` clears it. Produce and
+    /// Fetch requests are not affected (use `pushRequestErrors` for those).
+    public func setTopicError(_ topic: String, _ error: KafkaErrorCode) throws(KafkaError) {
+        try withCluster { mc throws(KafkaError) in
+            rd_kafka_mock_topic_set_error(mc, topic, error.native)
+        }
+    }
+
     /// The next `errors.count` requests of type `apiKey` (to any broker) fail with these
     /// errors, in order. `.transport` makes the broker drop the connection instead.
     public func pushRequestErrors(apiKey: KafkaApiKey, errors: [KafkaErrorCode]) throws(KafkaError) {

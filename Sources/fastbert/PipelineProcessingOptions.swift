@@ -33,6 +33,12 @@ struct PipelineProcessingOptions: ParsableArguments {
     @Option(help: "librdkafka property KEY=VALUE for both clients (prefix consumer. or producer. for one); repeatable.")
     var kafka: [String] = []
 
+    @Option(help: "Memory budget in bytes for records in flight (inputs waiting for inference, outputs waiting for the broker); consumption pauses at it, and librdkafka's queues are sized from it.")
+    var maxInFlightBytes: Int = ProcessingSettings.Defaults.maxInFlightBytes
+
+    @Flag(help: "Step over records the consumer cannot read (corrupt batches) instead of stopping their partition there.")
+    var skipUnreadableRecords = false
+
     @Option(help: "Threads for matrix products.")
     var threads: Int = ProcessingSettings.Defaults.threads
 
@@ -43,12 +49,14 @@ struct PipelineProcessingOptions: ParsableArguments {
         guard InputFormat(rawValue: inputFormat) != nil else { throw ValidationError("--input-format must be text or json") }
         guard maxBytes > 0 else { throw ValidationError("--max-bytes must be positive") }
         guard maxLength >= 2 else { throw ValidationError("--max-length must be at least 2") }
+        guard maxInFlightBytes >= 1 << 20 else { throw ValidationError("--max-in-flight-bytes must be at least 1048576 (1 MiB)") }
         _ = try parseKafkaProperties(kafka)
     }
 
     func settings(outputTopic: String) -> ProcessingSettings {
         ProcessingSettings(
             speed: speed, maxBatch: maxBatch, maxWait: .milliseconds(maxWaitMs), threads: threads,
+            maxInFlightBytes: maxInFlightBytes, skipUnreadableRecords: skipUnreadableRecords,
             decoder: InputDecoder(format: InputFormat(rawValue: inputFormat) ?? .text, textField: textField, maxBytes: maxBytes),
             routing: OutputRouting(outputTopic: outputTopic, deadLetterTopic: dlqTopic))
     }

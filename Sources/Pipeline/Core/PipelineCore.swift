@@ -30,7 +30,8 @@ final class PipelineCore: @unchecked Sendable {
         self.logger = logger
         queue = BatchQueue(capacity: settings.queueCapacity)
         encoder = RecordEncoder(routing: settings.routing, modelId: model.modelId, labels: model.labels, numLayers: model.numLayers)
-        publisher = try OutputPublisher(config: producerConfig, tracker: tracker, metrics: metrics, logger: logger, onFatal: onFatal)
+        publisher = try OutputPublisher(
+            config: producerConfig, encoder: encoder, tracker: tracker, metrics: metrics, logger: logger, onFatal: onFatal)
         worker = InferenceWorker(
             model: model.model, queue: queue, maxBatch: settings.maxBatch, maxWait: settings.maxWait,
             speed: settings.speed, threads: settings.threads)
@@ -57,14 +58,24 @@ final class PipelineCore: @unchecked Sendable {
         }
     }
 
-    /// Drops the queued records of revoked partitions; returns how many were dropped. Their
-    /// outputs already handed to the producer finish on their own (their acknowledgements no
-    /// longer count once the tracker forgot the partitions).
+    /// Drops the queued records and pending outputs of revoked partitions (their
+    /// acknowledgements no longer count once the tracker forgot the partitions); returns how
+    /// many queued records were dropped.
     @discardableResult
-    func revoke(_ partitions: Set<TopicPartition>) -> Int { queue.removeAll(partitions: partitions) }
+    func revoke(_ partitions: Set<TopicPartition>) -> Int {
+        publisher.abandon(partitions)
+        return queue.removeAll(partitions: partitions)
+    }
 
     /// Outputs produced but not yet acknowledged (including those waiting for a retry).
     var pendingOutputs: Int { publisher.pendingCount }
+
+    /// Bytes held for records waiting for inference and for outputs waiting for their
+    /// acknowledgement (the in-flight memory `maxInFlightBytes` bounds).
+    var inFlightBytes: Int { queue.heldBytes + publisher.pendingBytes }
+
+    /// Source partitions whose consumption an output waiting for a resend holds back.
+    var holds: [TopicPartition: PartitionHold] { publisher.holds }
 
     /// Ends intake and waits (until `deadline`) for queued records to be classified and every
     /// output to be acknowledged. False if time ran out (inference is then aborted).

@@ -6,6 +6,9 @@ public struct ProcessingSettings: Sendable {
         public static let maxBatch = 32
         public static let maxWait: Duration = .milliseconds(20)
         public static let threads = 2
+        /// 64 MiB: with the model and librdkafka's buffers, serve stays well inside the 768 MiB
+        /// of deploy/ (see docs/pipeline.md, "Memory").
+        public static let maxInFlightBytes = 64 << 20
     }
 
     /// Exit threshold on normalized entropy (0: full depth).
@@ -18,19 +21,28 @@ public struct ProcessingSettings: Sendable {
     public var queueCapacity: Int
     /// Threads for the engine's matrix products.
     public var threads: Int
+    /// Memory budget for records in flight: inputs waiting for inference plus outputs (with
+    /// their inputs) waiting for acknowledgement. At the budget consumption pauses; the
+    /// librdkafka queues are sized from it too (`ClientSettings`).
+    public var maxInFlightBytes: Int
+    /// Step over records the consumer cannot read (corrupt batches) instead of stopping their
+    /// partition there.
+    public var skipUnreadableRecords: Bool
     public var decoder: InputDecoder
     public var routing: OutputRouting
 
     public init(
         speed: Float = Defaults.speed, maxBatch: Int = Defaults.maxBatch, maxWait: Duration = Defaults.maxWait,
-        queueCapacity: Int? = nil, threads: Int = Defaults.threads, decoder: InputDecoder = InputDecoder(),
-        routing: OutputRouting
+        queueCapacity: Int? = nil, threads: Int = Defaults.threads, maxInFlightBytes: Int = Defaults.maxInFlightBytes,
+        skipUnreadableRecords: Bool = false, decoder: InputDecoder = InputDecoder(), routing: OutputRouting
     ) {
         self.speed = speed
         self.maxBatch = max(1, maxBatch)
         self.maxWait = maxWait
         self.queueCapacity = queueCapacity ?? max(64, 4 * max(1, maxBatch))
         self.threads = max(1, threads)
+        self.maxInFlightBytes = max(1 << 20, maxInFlightBytes)
+        self.skipUnreadableRecords = skipUnreadableRecords
         self.decoder = decoder
         self.routing = routing
     }

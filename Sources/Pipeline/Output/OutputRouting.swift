@@ -1,5 +1,3 @@
-import Kafka
-
 /// Where outputs go. Keyed inputs keep their key (so the producer's partitioner places them);
 /// null-keyed inputs go to `source partition % partition count` of the target topic, so
 /// reruns and replays place them deterministically.
@@ -15,17 +13,6 @@ public struct OutputRouting: Sendable, Hashable {
         self.outputPartitions = outputPartitions
         self.deadLetterTopic = deadLetterTopic
         self.deadLetterPartitions = deadLetterPartitions
-    }
-
-    /// This routing with the partition counts of its topics looked up in the cluster (for the
-    /// placement of null-keyed outputs); counts that cannot be looked up stay nil.
-    func withPartitionCounts(from admin: KafkaAdmin) -> OutputRouting {
-        var routing = self
-        routing.outputPartitions = try? Int32(admin.partitionCount(topic: outputTopic, timeout: .seconds(5)))
-        if let deadLetterTopic {
-            routing.deadLetterPartitions = try? Int32(admin.partitionCount(topic: deadLetterTopic, timeout: .seconds(5)))
-        }
-        return routing
     }
 
     static func partition(key: [UInt8]?, source: Int32, count: Int32?) -> Int32? {

@@ -31,7 +31,9 @@ public struct ReplayConfiguration: Sendable {
         self.drainTimeout = drainTimeout
     }
 
-    var clients: ClientSettings { ClientSettings(brokers: brokers, properties: kafkaProperties) }
+    var clients: ClientSettings {
+        ClientSettings(brokers: brokers, properties: kafkaProperties, maxInFlightBytes: processing.maxInFlightBytes)
+    }
 
     /// Assigned partitions, read to their end (end-of-partition events mark a partition done).
     var consumerConfig: KafkaConfig { clients.consumer([("enable.partition.eof", "true")]) }

@@ -56,7 +56,7 @@ public final class ReplayPipeline: Service, @unchecked Sendable {
             topic: configuration.inputTopic, start: configuration.start, end: configuration.end, admin: admin,
             partitions: configuration.partitions)
         var processing = configuration.processing
-        processing.routing = processing.routing.withPartitionCounts(from: admin)
+        processing.routing = try processing.routing.checked(with: admin)
         let active = plans.filter { !$0.isEmpty }
         let total = plans.reduce(0) { $0 + $1.count }
         logger.info("replay plan", metadata: [

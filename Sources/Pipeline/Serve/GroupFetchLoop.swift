@@ -9,7 +9,9 @@ import Logging
 /// Commit rule: only `OffsetTracker` watermarks are committed, i.e. an offset is committed
 /// only when the outputs of it and of every earlier offset of its partition were acknowledged.
 /// On revocation in-flight records of the revoked partitions get `revokeTimeout` to finish;
-/// the rest are dropped uncommitted (the next owner reprocesses them).
+/// the rest are dropped uncommitted (the next owner reprocesses them). A partition stopped at
+/// a record (unreadable, or an output that cannot be written) is paused and never committed
+/// past that record (`PartitionControl`).
 final class GroupFetchLoop: @unchecked Sendable {
     private let configuration: ServeConfiguration
     private let model: LoadedModel
@@ -22,6 +24,7 @@ final class GroupFetchLoop: @unchecked Sendable {
     private let tracker = OffsetTracker()
     /// Set once, on the loop thread, before anything can commit.
     private var consumer: KafkaConsumer?
+    private let control: PartitionControl
 
     init(configuration: ServeConfiguration, model: LoadedModel, metrics: PipelineMetrics, health: PipelineHealth, logger: Logger) {
         self.configuration = configuration
@@ -29,6 +32,7 @@ final class GroupFetchLoop: @unchecked Sendable {
         self.metrics = metrics
         self.health = health
         self.logger = logger
+        control = PartitionControl(configuration: configuration, tracker: tracker, metrics: metrics, health: health, logger: logger)
     }
 
     func requestStop() { stopRequested.set(true) }
@@ -38,8 +42,12 @@ final class GroupFetchLoop: @unchecked Sendable {
         let core: PipelineCore
         let consumer: KafkaConsumer
         do throws(PipelineError) {
+            let admin = try configuration.clients.admin(logger: logger)
+            for topic in configuration.inputTopics where !topic.hasPrefix("^") {
+                _ = try TopicCheck.partitionCount(of: topic, role: "input", admin: admin)
+            }
             var processing = configuration.processing
-            processing.routing = processing.routing.withPartitionCounts(from: try configuration.clients.admin(logger: logger))
+            processing.routing = try processing.routing.checked(with: admin)
             core = try PipelineCore(
                 model: model, settings: processing, producerConfig: configuration.clients.producer, tracker: tracker,
                 metrics: metrics, logger: logger
@@ -87,17 +95,22 @@ final class GroupFetchLoop: @unchecked Sendable {
         let clock = ContinuousClock()
         var nextCommit = clock.now.advanced(by: configuration.commitInterval)
         var lastErrorLog = clock.now.advanced(by: .seconds(-60))
+        var nextRefresh = clock.now
         while !stopRequested.current {
             if let message = consumer.poll(timeout: .milliseconds(100)) {
                 if let error = message.error {
                     metrics.consumerErrors.increment()
-                    if clock.now - lastErrorLog > .seconds(5) {
+                    if !control.handleError(error, of: message, consumer: consumer), clock.now - lastErrorLog > .seconds(5) {
                         logger.warning("consumer error: \(error)")
                         lastErrorLog = clock.now
                     }
-                } else {
+                } else if control.accepts(message) {
                     core.intake(message)
                 }
+            }
+            if clock.now >= nextRefresh {
+                control.refresh(core: core, consumer: consumer)
+                nextRefresh = clock.now.advanced(by: .milliseconds(100))
             }
             if clock.now >= nextCommit {
                 commit(synchronous: false)
@@ -112,6 +125,7 @@ final class GroupFetchLoop: @unchecked Sendable {
         let failure = fatal.current
         let drained = failure == nil && core.drain(deadline: deadline)
         commit(synchronous: true)
+        let unacknowledged = core.pendingOutputs
         closing.set(true)
         do {
             try consumer.close()
@@ -119,7 +133,6 @@ final class GroupFetchLoop: @unchecked Sendable {
             logger.warning("consumer close: \(error)")
         }
         self.consumer = nil  // the native handle goes away with the last reference
-        let unacknowledged = core.pendingOutputs
         core.close(timeout: .seconds(2))
         if let failure {
             health.set(.failed)
@@ -137,6 +150,7 @@ final class GroupFetchLoop: @unchecked Sendable {
     private func rebalance(_ event: RebalanceEvent, core: PipelineCore) {
         switch event {
         case .assigned(let partitions):
+            control.reset(partitions, consumer: consumer)
             tracker.assign(partitions)
             health.set(.ready)
         case .revoked(let partitions, let lost):
@@ -149,6 +163,7 @@ final class GroupFetchLoop: @unchecked Sendable {
             if !lost { commit(partitions: partitions, synchronous: true) }
             let dropped = core.revoke(Set(partitions))
             tracker.revoke(partitions)
+            control.reset(partitions, consumer: nil)
             if dropped > 0 { logger.info("dropped \(dropped) queued record(s) of revoked partitions") }
         case .error(let error):
             logger.error("rebalance error: \(error)")

@@ -5,6 +5,7 @@ public struct ServeConfiguration: Sendable {
     public enum Defaults {
         public static let commitInterval: Duration = .milliseconds(500)
         public static let shutdownTimeout: Duration = .seconds(30)
+        public static let stallTimeout: Duration = .seconds(60)
     }
 
     public var brokers: String
@@ -22,11 +23,17 @@ public struct ServeConfiguration: Sendable {
     public var shutdownTimeout: Duration
     /// How often consumer lag is sampled.
     public var lagInterval: Duration
+    /// A partition whose commit point has not moved for this long while records wait counts as
+    /// stalled (unready, `fastbert_stalled_partitions`).
+    public var stallTimeout: Duration
+    /// How often a stalled partition is logged again.
+    public var stallLogInterval: Duration
 
     public init(
         brokers: String, inputTopics: [String], group: String, processing: ProcessingSettings,
         kafkaProperties: [(String, String)] = [], commitInterval: Duration = Defaults.commitInterval,
-        revokeTimeout: Duration = .seconds(10), shutdownTimeout: Duration = Defaults.shutdownTimeout, lagInterval: Duration = .seconds(5)
+        revokeTimeout: Duration = .seconds(10), shutdownTimeout: Duration = Defaults.shutdownTimeout, lagInterval: Duration = .seconds(5),
+        stallTimeout: Duration = Defaults.stallTimeout, stallLogInterval: Duration = .seconds(30)
     ) {
         self.brokers = brokers
         self.inputTopics = inputTopics
@@ -37,9 +44,13 @@ public struct ServeConfiguration: Sendable {
         self.revokeTimeout = revokeTimeout
         self.shutdownTimeout = shutdownTimeout
         self.lagInterval = lagInterval
+        self.stallTimeout = stallTimeout
+        self.stallLogInterval = stallLogInterval
     }
 
-    var clients: ClientSettings { ClientSettings(brokers: brokers, properties: kafkaProperties) }
+    var clients: ClientSettings {
+        ClientSettings(brokers: brokers, properties: kafkaProperties, maxInFlightBytes: processing.maxInFlightBytes)
+    }
 
     /// The group member: commits from where the group left off, or the oldest record.
     var consumerConfig: KafkaConfig {
