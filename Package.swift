@@ -8,7 +8,7 @@ let cpuFlags: [SwiftSetting] = [
 
 let package = Package(
     name: "fastbert-stream",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "fastbert", targets: ["fastbert"]),
         .library(name: "FastBERT", targets: ["FastBERT"]),

@@ -173,7 +173,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
-    /// Low/high watermarks from the partition leader (for lag: high - committed).
+    /// Low/high watermarks from the partition leader.
     public func watermarks(topic: String, partition: Int32, timeout: Duration) throws(KafkaError) -> WatermarkOffsets {
         try handle.watermarks(topic: topic, partition: partition, timeout: timeout)
     }

@@ -214,10 +214,10 @@ private let deliveryReportCallback: @convention(c) (OpaquePointer?, UnsafePointe
     let topic = m.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
     var tsType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
     let timestamp = rd_kafka_message_timestamp(message, &tsType)
+    // Not rd_kafka_message_errstr: for a delivery report it returns the message's payload, which
+    // is not NUL-terminated.
     let error: KafkaError? = m.err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(
-        code: KafkaErrorCode(m.err),
-        message: rd_kafka_message_errstr(message).map { String(cString: $0) },
-        topic: topic, partition: m.partition)
+        code: KafkaErrorCode(m.err), topic: topic, partition: m.partition)
     let status = DeliveryReport.Status(rawValue: Int32(rd_kafka_message_status(message).rawValue)) ?? .notPersisted
     onDelivery(DeliveryReport(
         context: UInt64(UInt(bitPattern: m._private)), topic: topic, partition: m.partition,

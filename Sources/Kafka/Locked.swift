@@ -1,18 +1,16 @@
-import Foundation
+import Synchronization
 
-/// A value guarded by a lock, shared by this package's modules (`package` access, not public API).
-/// `Synchronization.Mutex` would need macOS 15 and cannot be captured by the escaping closures
-/// that the librdkafka-facing threads run.
-package final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
+/// A value guarded by a `Synchronization.Mutex`, shared by this package's modules (`package`
+/// access, not public API). A class, because a `Mutex` cannot be copied and so cannot be
+/// captured by the escaping closures that the librdkafka-facing threads run; a reference to
+/// this box can.
+package final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
 
-    package init(_ value: Value) { self.value = value }
+    package init(_ value: Value) { mutex = Mutex(value) }
 
-    package func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
+    package func withLock<R: Sendable, E: Error>(_ body: (inout Value) throws(E) -> R) throws(E) -> R {
+        try mutex.withLock { value throws(E) in try body(&value) }
     }
 
     package var current: Value { withLock { $0 } }

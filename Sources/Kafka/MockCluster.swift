@@ -10,7 +10,7 @@ import Logging
 /// All methods are thread-safe. The cluster lives until `close()` or deinit.
 public final class MockCluster: @unchecked Sendable {
     private let handle: KafkaHandle
-    private let cluster: Locked<OpaquePointer?>
+    private let cluster: Locked<NativeCluster?>
     /// Broker ids are `1...brokerCount`.
     public let brokerCount: Int
     /// Comma-separated `host:port` list for `bootstrap.servers`.
@@ -26,7 +26,7 @@ public final class MockCluster: @unchecked Sendable {
         guard let mc = rd_kafka_mock_cluster_new(handle.rk, Int32(brokers)) else {
             throw KafkaError(code: .state, message: "rd_kafka_mock_cluster_new failed")
         }
-        cluster = Locked(mc)
+        cluster = Locked(NativeCluster(pointer: mc))
         brokerCount = brokers
         bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(mc))
     }
@@ -36,7 +36,7 @@ public final class MockCluster: @unchecked Sendable {
     /// Destroys the cluster (clients connected to it will see broker failures). Idempotent.
     public func close() {
         cluster.withLock { mc in
-            if let cluster = mc { rd_kafka_mock_cluster_destroy(cluster) }
+            if let cluster = mc { rd_kafka_mock_cluster_destroy(cluster.pointer) }
             mc = nil
         }
     }
@@ -83,6 +83,15 @@ public final class MockCluster: @unchecked Sendable {
         }
     }
 
+    /// Makes metadata responses report `error` for `topic` (e.g. `.topicAuthorizationFailed`,
+    /// or `.unknownTopicOrPartition` for a deleted topic); `.noError` clears it. Produce and
+    /// Fetch requests are not affected (use `pushRequestErrors` for those).
+    public func setTopicError(_ topic: String, _ error: KafkaErrorCode) throws(KafkaError) {
+        try withCluster { mc throws(KafkaError) in
+            rd_kafka_mock_topic_set_error(mc, topic, error.native)
+        }
+    }
+
     /// The next `errors.count` requests of type `apiKey` (to any broker) fail with these
     /// errors, in order. `.transport` makes the broker drop the connection instead.
     public func pushRequestErrors(apiKey: KafkaApiKey, errors: [KafkaErrorCode]) throws(KafkaError) {
@@ -120,12 +129,16 @@ public final class MockCluster: @unchecked Sendable {
         }
     }
 
-    private func withCluster<R>(_ body: (OpaquePointer) throws(KafkaError) -> R) throws(KafkaError) -> R {
+    private func withCluster<R: Sendable>(_ body: (OpaquePointer) throws(KafkaError) -> R) throws(KafkaError) -> R {
         // Holding the lock keeps close() from destroying the cluster mid-call.
-        let result: Result<R, KafkaError> = cluster.withLock { mc in
-            guard let mc else { return .failure(KafkaError(code: .destroyed, message: "mock cluster is closed")) }
-            do throws(KafkaError) { return .success(try body(mc)) } catch { return .failure(error) }
+        try cluster.withLock { mc throws(KafkaError) in
+            guard let mc else { throw KafkaError(code: .destroyed, message: "mock cluster is closed") }
+            return try body(mc.pointer)
         }
-        return try result.get()
+    }
+
+    /// The native cluster handle; only used under the lock.
+    private struct NativeCluster: @unchecked Sendable {
+        let pointer: OpaquePointer
     }
 }

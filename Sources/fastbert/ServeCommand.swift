@@ -37,10 +37,10 @@ struct ServeCommand: AsyncParsableCommand {
     var metricsHost: String = "127.0.0.1"
 
     @Option(help: "Milliseconds between offset commits.")
-    var commitIntervalMs: Int = 500
+    var commitIntervalMs = Int(ServeConfiguration.Defaults.commitInterval / .milliseconds(1))
 
     @Option(help: "Seconds allowed for drain, flush and commit on SIGTERM/SIGINT.")
-    var shutdownTimeout: Int = 30
+    var shutdownTimeout = Int(ServeConfiguration.Defaults.shutdownTimeout / .seconds(1))
 
     @OptionGroup var logging: LoggingOptions
 

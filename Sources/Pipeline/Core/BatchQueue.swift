@@ -10,11 +10,15 @@ final class BatchQueue: @unchecked Sendable {
     private var items: [WorkItem] = []
     private var head = 0
     private var closed = false
+    private var bytes = 0
     let capacity: Int
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
 
     var count: Int { locked { items.count - head } }
+
+    /// Input bytes (key and value) of the waiting items.
+    var heldBytes: Int { locked { bytes } }
 
     /// Adds an item, waiting while the queue is full. False if the queue was closed.
     @discardableResult
@@ -23,6 +27,7 @@ final class BatchQueue: @unchecked Sendable {
             while !closed, items.count - head >= capacity { condition.wait() }
             guard !closed else { return false }
             items.append(item)
+            bytes += item.heldBytes
             condition.broadcast()
             return true
         }
@@ -43,6 +48,7 @@ final class BatchQueue: @unchecked Sendable {
                 if items.count == head { continue }  // drained by removeAll while waiting
                 let end = min(items.count, head + maxCount)
                 let batch = Array(items[head..<end])
+                bytes -= batch.reduce(0) { $0 + $1.heldBytes }
                 head = end
                 if head == items.count {
                     items.removeAll(keepingCapacity: true)
@@ -64,6 +70,7 @@ final class BatchQueue: @unchecked Sendable {
             let before = items.count - head
             items = items[head...].filter { !partitions.contains($0.message.topicPartition) }
             head = 0
+            bytes = items.reduce(0) { $0 + $1.heldBytes }
             condition.broadcast()
             return before - items.count
         }

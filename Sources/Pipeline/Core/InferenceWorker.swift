@@ -11,33 +11,22 @@ final class InferenceWorker: @unchecked Sendable {
     private let queue: BatchQueue
     private let maxBatch: Int
     private let maxWait: Duration
-    private let speed: Locked<Float>
-    private let onBatch: @Sendable (BatchOutcome) -> Void
+    private let speed: Float
     private let finished = Latch()
     private let aborted = Locked(false)
 
-    init(
-        model: FastBERTModel, threads: Int, queue: BatchQueue, maxBatch: Int, maxWait: Duration, speed: Float,
-        onBatch: @escaping @Sendable (BatchOutcome) -> Void
-    ) {
+    init(model: FastBERTModel, queue: BatchQueue, maxBatch: Int, maxWait: Duration, speed: Float, threads: Int) {
         self.model = model
         self.threads = threads
         self.queue = queue
         self.maxBatch = maxBatch
         self.maxWait = maxWait
-        self.speed = Locked(speed)
-        self.onBatch = onBatch
+        self.speed = speed
     }
 
-    /// The current exit threshold (adjustable while running).
-    var currentSpeed: Float {
-        get { speed.current }
-        set { speed.set(newValue) }
-    }
-
-    /// Builds the engine on the worker thread and starts the loop; throws if the model has no
-    /// classifiers.
-    func start() throws(PipelineError) {
+    /// Builds the engine on the worker thread and starts the loop, which calls `onBatch` for
+    /// every micro-batch; throws if the model has no classifiers.
+    func start(onBatch: @escaping @Sendable (BatchOutcome) -> Void) throws(PipelineError) {
         let ready = Latch()
         let failure = Locked<String?>(nil)
         PipelineThread.start(name: "fastbert-inference") { [self] in
@@ -51,7 +40,7 @@ final class InferenceWorker: @unchecked Sendable {
                 return
             }
             ready.signal()
-            loop(engine)
+            loop(engine, onBatch: onBatch)
             finished.signal()
         }
         ready.wait()
@@ -67,11 +56,10 @@ final class InferenceWorker: @unchecked Sendable {
     @discardableResult
     func join(timeout: Duration) -> Bool { finished.wait(timeout: timeout) }
 
-    private func loop(_ engine: EarlyExitEngine) {
+    private func loop(_ engine: EarlyExitEngine, onBatch: @Sendable (BatchOutcome) -> Void) {
         while !aborted.current, let batch = queue.nextBatch(maxCount: maxBatch, maxWait: maxWait) {
-            let speed = self.speed.current
             let started = MonotonicTime.now()
-            let predictions = classify(batch, engine: engine, speed: speed)
+            let predictions = classify(batch, engine: engine)
             onBatch(BatchOutcome(items: batch, predictions: predictions, speed: speed,
                                  startedNanos: started, finishedNanos: MonotonicTime.now()))
         }
@@ -79,7 +67,7 @@ final class InferenceWorker: @unchecked Sendable {
 
     /// The whole batch at once; if the engine rejects it, each item alone, so one bad input
     /// fails only itself.
-    private func classify(_ batch: [WorkItem], engine: EarlyExitEngine, speed: Float) -> [Result<Prediction, InferenceFailure>] {
+    private func classify(_ batch: [WorkItem], engine: EarlyExitEngine) -> [Result<Prediction, InferenceFailure>] {
         if let all = try? engine.classify(batch.map(\.tokens), speed: speed) { return all.map { .success($0) } }
         return batch.map { item in
             do {

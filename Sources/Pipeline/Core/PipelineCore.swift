@@ -5,18 +5,19 @@ import Tokenizers
 
 /// The source-independent middle of a pipeline: decode and validate -> tokenize ->
 /// micro-batch -> early-exit engine -> encode -> produce -> acknowledge in the tracker.
-/// Rejected records become dead letters. Used by `ServePipeline` (consumer group) and
-/// `ReplayPipeline` (assigned ranges).
+/// Rejected records become dead letters. Used by `GroupFetchLoop` (consumer group) and
+/// `ReplayPipeline` (assigned ranges), which feed it records and commit what the tracker
+/// says is done; the queue, the inference worker and the publisher are its own.
 final class PipelineCore: @unchecked Sendable {
-    let tracker: OffsetTracker
-    let queue: BatchQueue
-    let metrics: PipelineMetrics
+    private let tracker: OffsetTracker
+    private let metrics: PipelineMetrics
     private let settings: ProcessingSettings
     private let model: LoadedModel
     private let encoder: RecordEncoder
     private let logger: Logger
-    private var worker: InferenceWorker!
-    private(set) var publisher: OutputPublisher!
+    private let queue: BatchQueue
+    private let worker: InferenceWorker
+    private let publisher: OutputPublisher
 
     init(
         model: LoadedModel, settings: ProcessingSettings, producerConfig: KafkaConfig, tracker: OffsetTracker,
@@ -29,16 +30,18 @@ final class PipelineCore: @unchecked Sendable {
         self.logger = logger
         queue = BatchQueue(capacity: settings.queueCapacity)
         encoder = RecordEncoder(routing: settings.routing, modelId: model.modelId, labels: model.labels, numLayers: model.numLayers)
-        publisher = try OutputPublisher(config: producerConfig, tracker: tracker, metrics: metrics, logger: logger, onFatal: onFatal)
+        publisher = try OutputPublisher(
+            config: producerConfig, encoder: encoder, tracker: tracker, metrics: metrics, logger: logger, onFatal: onFatal)
         worker = InferenceWorker(
-            model: model.model, threads: model.threads, queue: queue, maxBatch: settings.maxBatch, maxWait: settings.maxWait,
-            speed: settings.speed
-        ) { [unowned self] outcome in handle(outcome) }
+            model: model.model, queue: queue, maxBatch: settings.maxBatch, maxWait: settings.maxWait,
+            speed: settings.speed, threads: model.threads)
         metrics.speed.record(Double(settings.speed))
     }
 
     /// Builds the engine on its thread and starts inference.
-    func start() throws(PipelineError) { try worker.start() }
+    func start() throws(PipelineError) {
+        try worker.start { [unowned self] outcome in handle(outcome) }
+    }
 
     /// Takes one consumed record: tracks it, then queues it for inference or dead-letters it.
     /// Blocks while the inference queue is full.
@@ -55,6 +58,25 @@ final class PipelineCore: @unchecked Sendable {
         }
     }
 
+    /// Drops the queued records and pending outputs of revoked partitions (their
+    /// acknowledgements no longer count once the tracker forgot the partitions); returns how
+    /// many queued records were dropped.
+    @discardableResult
+    func revoke(_ partitions: Set<TopicPartition>) -> Int {
+        publisher.abandon(partitions)
+        return queue.removeAll(partitions: partitions)
+    }
+
+    /// Outputs produced but not yet acknowledged (including those waiting for a retry).
+    var pendingOutputs: Int { publisher.pendingCount }
+
+    /// Bytes held for records waiting for inference and for outputs waiting for their
+    /// acknowledgement (the in-flight memory `maxInFlightBytes` bounds).
+    var inFlightBytes: Int { queue.heldBytes + publisher.pendingBytes }
+
+    /// Source partitions whose consumption an output waiting for a resend holds back.
+    var holds: [TopicPartition: PartitionHold] { publisher.holds }
+
     /// Ends intake and waits (until `deadline`) for queued records to be classified and every
     /// output to be acknowledged. False if time ran out (inference is then aborted).
     func drain(deadline: ContinuousClock.Instant) -> Bool {
@@ -68,8 +90,13 @@ final class PipelineCore: @unchecked Sendable {
         return publisher.waitUntilIdle(timeout: max(.zero, deadline - clock.now))
     }
 
-    /// Closes the producer (after `drain`).
-    func close(timeout: Duration) { publisher.close(timeout: timeout) }
+    /// Ends intake without draining (the inference thread stops after its current batch),
+    /// then closes the producer, waiting up to `timeout` for outputs in flight.
+    func close(timeout: Duration) {
+        queue.close()
+        worker.abort()
+        publisher.close(timeout: timeout)
+    }
 
     /// One micro-batch came back from the engine (inference thread).
     private func handle(_ outcome: BatchOutcome) {

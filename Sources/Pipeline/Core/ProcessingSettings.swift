@@ -1,5 +1,15 @@
-/// How records are turned into outputs; shared by `serve` and `replay`.
+/// How records are turned into outputs; shared by `serve` and `replay`. The defaults here are
+/// the only ones: the CLI reads them from `ProcessingSettings.Defaults`.
 public struct ProcessingSettings: Sendable {
+    public enum Defaults {
+        public static let speed: Float = 0.1
+        public static let maxBatch = 32
+        public static let maxWait: Duration = .milliseconds(20)
+        /// 64 MiB: with the model and librdkafka's buffers, serve stays well inside the 768 MiB
+        /// of deploy/ (see docs/pipeline.md, "Memory").
+        public static let maxInFlightBytes = 64 << 20
+    }
+
     /// Exit threshold on normalized entropy (0: full depth).
     public var speed: Float
     /// Micro-batch size limit.
@@ -8,17 +18,27 @@ public struct ProcessingSettings: Sendable {
     public var maxWait: Duration
     /// Valid records waiting for inference before the consumer is held back.
     public var queueCapacity: Int
+    /// Memory budget for records in flight: inputs waiting for inference plus outputs (with
+    /// their inputs) waiting for acknowledgement. At the budget consumption pauses; the
+    /// librdkafka queues are sized from it too (`ClientSettings`).
+    public var maxInFlightBytes: Int
+    /// Step over records the consumer cannot read (corrupt batches) instead of stopping their
+    /// partition there.
+    public var skipUnreadableRecords: Bool
     public var decoder: InputDecoder
     public var routing: OutputRouting
 
     public init(
-        speed: Float = 0.1, maxBatch: Int = 32, maxWait: Duration = .milliseconds(20), queueCapacity: Int? = nil,
-        decoder: InputDecoder = InputDecoder(), routing: OutputRouting
+        speed: Float = Defaults.speed, maxBatch: Int = Defaults.maxBatch, maxWait: Duration = Defaults.maxWait,
+        queueCapacity: Int? = nil, maxInFlightBytes: Int = Defaults.maxInFlightBytes,
+        skipUnreadableRecords: Bool = false, decoder: InputDecoder = InputDecoder(), routing: OutputRouting
     ) {
         self.speed = speed
         self.maxBatch = max(1, maxBatch)
         self.maxWait = maxWait
         self.queueCapacity = queueCapacity ?? max(64, 4 * max(1, maxBatch))
+        self.maxInFlightBytes = max(1 << 20, maxInFlightBytes)
+        self.skipUnreadableRecords = skipUnreadableRecords
         self.decoder = decoder
         self.routing = routing
     }

@@ -7,4 +7,6 @@ struct WorkItem: Sendable {
     var ticket: AckTicket?
     var tokens: [Int32]
     var receivedNanos: UInt64
+
+    var heldBytes: Int { (message.key?.count ?? 0) + (message.value?.count ?? 0) }
 }

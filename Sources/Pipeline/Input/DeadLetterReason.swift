@@ -8,6 +8,8 @@ public enum DeadLetterReason: String, Sendable, CaseIterable, Codable, Hashable 
     case missingTextField = "missing_text_field"
     case tooLarge = "too_large"
     case inferenceFailed = "inference_failed"
+    /// The broker refused the result for good (e.g. too large because of the input's key).
+    case outputRejected = "output_rejected"
 }
 
 /// A rejected input: the reason plus a human readable detail.

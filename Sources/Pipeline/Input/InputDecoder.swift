@@ -10,7 +10,10 @@ public struct InputDecoder: Sendable {
     /// model's maximum token count by the tokenizer).
     public var maxBytes: Int
 
-    public init(format: InputFormat = .text, textField: String = "text", maxBytes: Int = 1 << 20) {
+    /// The default of `maxBytes` (also the CLI's `--max-bytes`).
+    public static let defaultMaxBytes = 512 * 1024
+
+    public init(format: InputFormat = .text, textField: String = "text", maxBytes: Int = defaultMaxBytes) {
         self.format = format
         self.textField = textField
         self.maxBytes = maxBytes

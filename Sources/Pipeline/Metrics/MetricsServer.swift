@@ -3,7 +3,8 @@ import Logging
 import ServiceLifecycle
 
 /// HTTP endpoint for monitoring: `/metrics` (Prometheus text format), `/healthz` (alive) and
-/// `/readyz` (consuming). A `Service`: runs until graceful shutdown.
+/// `/readyz` (consuming, no partition stalled); their body is the state plus one line per
+/// stalled partition. A `Service`: runs until graceful shutdown.
 public struct MetricsServer: Service {
     private let host: String
     private let port: Int
@@ -35,10 +36,10 @@ public struct MetricsServer: Service {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition())))
         }
         router.get("healthz") { _, _ -> Response in
-            Self.status(health.isHealthy, health.current.rawValue)
+            Self.status(health.isHealthy, health.summary)
         }
         router.get("readyz") { _, _ -> Response in
-            Self.status(health.isReady, health.current.rawValue)
+            Self.status(health.isReady, health.summary)
         }
         let onListening = self.onListening, logger = self.logger
         let app = Application(

@@ -20,6 +20,12 @@ public final class PipelineMetrics: Sendable {
     let endToEnd: Metrics.Timer
     let speed: Metrics.Gauge
     let inFlight: Meter
+    let inFlightBytes: Metrics.Gauge
+    let possibleDuplicates: Metrics.Counter
+    let pausedPartitions: Metrics.Gauge
+    let stalledPartitions: Metrics.Gauge
+    private let produceErrors: [ProduceFailure: Metrics.Counter]
+    private let unreadableRecords: [UnreadableRecordAction: Metrics.Counter]
     private let exits: [Metrics.Counter]
     private let deadLetters: [DeadLetterReason: Metrics.Counter]
 
@@ -47,6 +53,19 @@ public final class PipelineMetrics: Sendable {
         endToEnd = Metrics.Timer(label: "fastbert_end_to_end_seconds", factory: factory)
         speed = Metrics.Gauge(label: "fastbert_speed", factory: factory)
         inFlight = Meter(label: "fastbert_in_flight_messages", factory: factory)
+        inFlightBytes = Metrics.Gauge(label: "fastbert_in_flight_bytes", factory: factory)
+        possibleDuplicates = Metrics.Counter(label: "fastbert_possible_duplicates_total", factory: factory)
+        pausedPartitions = Metrics.Gauge(label: "fastbert_paused_partitions", factory: factory)
+        stalledPartitions = Metrics.Gauge(label: "fastbert_stalled_partitions", factory: factory)
+        produceErrors = Dictionary(uniqueKeysWithValues: ProduceFailure.allCases.map {
+            ($0, Metrics.Counter(label: "fastbert_produce_errors_total", dimensions: [("class", $0.rawValue)], factory: factory))
+        })
+        unreadableRecords = Dictionary(uniqueKeysWithValues: UnreadableRecordAction.allCases.map {
+            ($0, Metrics.Counter(label: "fastbert_unreadable_records_total", dimensions: [("action", $0.rawValue)], factory: factory))
+        })
+        inFlightBytes.record(0)
+        pausedPartitions.record(0)
+        stalledPartitions.record(0)
         exits = (1...max(1, numLayers)).map {
             Metrics.Counter(label: "fastbert_exits_total", dimensions: [("layer", String($0))], factory: factory)
         }
@@ -66,7 +85,22 @@ public final class PipelineMetrics: Sendable {
         deadLetters[reason]?.increment()
     }
 
-    /// Consumer lag (high watermark - committed offset) of one partition.
+    func recordProduceError(_ failure: ProduceFailure) {
+        produceErrors[failure]?.increment()
+    }
+
+    func recordUnreadableRecord(_ action: UnreadableRecordAction) {
+        unreadableRecords[action]?.increment()
+    }
+
+    /// 1 while the partition is stalled (see `StallMonitor`), else 0.
+    func recordStalled(_ stalled: Bool, partition: TopicPartition) {
+        Metrics.Gauge(label: "fastbert_partition_stalled",
+              dimensions: [("topic", partition.topic), ("partition", String(partition.partition))],
+              factory: factory).record(stalled ? 1 : 0)
+    }
+
+    /// Consumer lag of one partition, as `LagMonitor` defines it.
     func recordLag(_ lag: Int64, partition: TopicPartition) {
         Metrics.Gauge(label: "fastbert_consumer_lag",
               dimensions: [("topic", partition.topic), ("partition", String(partition.partition))],

@@ -103,8 +103,14 @@ public final class OffsetTracker: @unchecked Sendable {
         }
     }
 
-    /// The last committed (or in-flight commit) offset of a partition.
-    public func committedOffset(_ tp: TopicPartition) -> Int64? { locked { partitions[tp]?.committed } }
+    /// Per assigned partition: records waiting, the oldest of them, and the commit point.
+    public func snapshot() -> [TopicPartition: PartitionSnapshot] {
+        locked {
+            partitions.mapValues {
+                PartitionSnapshot(pending: $0.pendingCount, firstPending: $0.firstPending, commitPoint: $0.commitPoint)
+            }
+        }
+    }
 
     /// The next offset to commit of a partition (acknowledged prefix + 1).
     public func commitPoint(_ tp: TopicPartition) -> Int64? { locked { partitions[tp]?.commitPoint } }
@@ -119,4 +125,14 @@ public final class OffsetTracker: @unchecked Sendable {
         defer { condition.unlock() }
         return try body()
     }
+}
+
+/// One partition's progress, as `OffsetTracker.snapshot` reports it.
+public struct PartitionSnapshot: Sendable, Hashable {
+    /// Records consumed and not acknowledged (or acknowledged behind one that is not).
+    public var pending: Int
+    /// The oldest unacknowledged offset.
+    public var firstPending: Int64?
+    /// One past the acknowledged prefix (nil until the first acknowledgement).
+    public var commitPoint: Int64?
 }

@@ -17,8 +17,8 @@ struct PartitionProgress: Sendable {
     /// Offsets consumed but not acknowledged yet (or acknowledged behind an unacknowledged one).
     var pendingCount: Int { offsets.count - head }
 
-    /// The highest consumed offset, if any.
-    var lastTracked: Int64? { offsets.last }
+    /// The oldest offset not acknowledged yet: the commit point cannot pass it.
+    var firstPending: Int64? { head < offsets.count ? offsets[head] : nil }
 
     /// Records a consumed offset. Returns false (and ignores it) unless it is beyond the last one.
     mutating func track(_ offset: Int64) -> Bool {

@@ -11,8 +11,19 @@ public enum DeadLetterHeaders {
     public static let sourceOffset = "fastbert.source.offset"
     public static let sourceTimestamp = "fastbert.source.timestamp_ms"
     public static let modelId = "fastbert.model.id"
-    /// Present (value "true") when the original value was too large to forward and was dropped.
+    /// Present (value "true") when the broker refused the dead letter with the original value,
+    /// key or headers, and they were dropped.
     public static let valueDropped = "fastbert.error.value_dropped"
+    public static let keyDropped = "fastbert.error.key_dropped"
+    public static let headersDropped = "fastbert.error.headers_dropped"
+
+    static func dropped(_ part: InputPart) -> KafkaHeader {
+        switch part {
+        case .key: KafkaHeader(keyDropped, "true")
+        case .value: KafkaHeader(valueDropped, "true")
+        case .headers: KafkaHeader(headersDropped, "true")
+        }
+    }
 
     static func make(for message: KafkaMessage, rejection: InputRejection, modelId: String) -> [KafkaHeader] {
         [

@@ -1,3 +1,5 @@
+import Kafka
+
 /// Settings of `fastbert replay`.
 public struct ReplayConfiguration: Sendable {
     public var brokers: String
@@ -28,6 +30,13 @@ public struct ReplayConfiguration: Sendable {
         self.showProgress = showProgress
         self.drainTimeout = drainTimeout
     }
+
+    var clients: ClientSettings {
+        ClientSettings(brokers: brokers, properties: kafkaProperties, maxInFlightBytes: processing.maxInFlightBytes)
+    }
+
+    /// Assigned partitions, read to their end (end-of-partition events mark a partition done).
+    var consumerConfig: KafkaConfig { clients.consumer([("enable.partition.eof", "true")]) }
 }
 
 /// What a replay did.

@@ -52,17 +52,12 @@ public final class ReplayPipeline: Service, @unchecked Sendable {
 
     private func replay() throws(PipelineError) -> ReplaySummary {
         let started = MonotonicTime.now()
-        let producerConfig = ClientProperties.producerConfig(brokers: configuration.brokers, configuration.kafkaProperties)
-        let admin: KafkaAdmin
-        do { admin = try KafkaAdmin(config: producerConfig, logger: logger) } catch { throw .kafka(error) }
+        let admin = try configuration.clients.admin(logger: logger)
         let plans = try ReplayPlanner.plan(
             topic: configuration.inputTopic, start: configuration.start, end: configuration.end, admin: admin,
             partitions: configuration.partitions)
         var processing = configuration.processing
-        processing.routing.outputPartitions = try? Int32(admin.partitionCount(topic: processing.routing.outputTopic, timeout: .seconds(5)))
-        if let dlq = processing.routing.deadLetterTopic {
-            processing.routing.deadLetterPartitions = try? Int32(admin.partitionCount(topic: dlq, timeout: .seconds(5)))
-        }
+        processing.routing = try processing.routing.checked(with: admin)
         let active = plans.filter { !$0.isEmpty }
         let total = plans.reduce(0) { $0 + $1.count }
         logger.info("replay plan", metadata: [
@@ -72,7 +67,7 @@ public final class ReplayPipeline: Service, @unchecked Sendable {
 
         let tracker = OffsetTracker()
         let core = try PipelineCore(
-            model: model, settings: processing, producerConfig: producerConfig, tracker: tracker, metrics: metrics,
+            model: model, settings: processing, producerConfig: configuration.clients.producer, tracker: tracker, metrics: metrics,
             logger: logger
         ) { [fatal, stopRequested] error in
             fatal.set(error)
@@ -90,12 +85,10 @@ public final class ReplayPipeline: Service, @unchecked Sendable {
         if !active.isEmpty {
             let consumer: KafkaConsumer
             do {
-                var config = KafkaConfig(bootstrapServers: configuration.brokers, [("enable.partition.eof", "true")])
-                for (k, v) in ClientProperties.select(configuration.kafkaProperties, for: "consumer") { config[k] = v }
-                consumer = try KafkaConsumer(config: config, logger: logger)
+                consumer = try KafkaConsumer(config: configuration.consumerConfig, logger: logger)
                 try consumer.assign(active.map { TopicPartitionOffset(topic: configuration.inputTopic, partition: $0.partition, offset: $0.start) })
             } catch {
-                core.queue.close()
+                core.close(timeout: .seconds(1))
                 throw .kafka(error)
             }
             while !stopRequested.current, !progress.isComplete {

@@ -6,8 +6,8 @@ enum ReplayPlanner {
     static func plan(
         topic: String, start: ReplayStart, end: ReplayEnd, admin: KafkaAdmin, partitions only: [Int32]? = nil
     ) throws(PipelineError) -> [PartitionPlan] {
+        let count = try TopicCheck.partitionCount(of: topic, role: "input", admin: admin)
         do {
-            let count = try admin.partitionCount(topic: topic)
             let ids = (0..<Int32(count)).filter { only?.contains($0) ?? true }
             let marks = try ids.map { id throws(KafkaError) in try admin.watermarks(topic: topic, partition: id) }
             let startTimes = try offsets(at: start.timestamp, topic: topic, ids: ids, admin: admin)

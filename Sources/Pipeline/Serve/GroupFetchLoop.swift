@@ -9,7 +9,9 @@ import Logging
 /// Commit rule: only `OffsetTracker` watermarks are committed, i.e. an offset is committed
 /// only when the outputs of it and of every earlier offset of its partition were acknowledged.
 /// On revocation in-flight records of the revoked partitions get `revokeTimeout` to finish;
-/// the rest are dropped uncommitted (the next owner reprocesses them).
+/// the rest are dropped uncommitted (the next owner reprocesses them). A partition stopped at
+/// a record (unreadable, or an output that cannot be written) is paused and never committed
+/// past that record (`PartitionControl`).
 final class GroupFetchLoop: @unchecked Sendable {
     private let configuration: ServeConfiguration
     private let model: LoadedModel
@@ -22,6 +24,7 @@ final class GroupFetchLoop: @unchecked Sendable {
     private let tracker = OffsetTracker()
     /// Set once, on the loop thread, before anything can commit.
     private var consumer: KafkaConsumer?
+    private let control: PartitionControl
 
     init(configuration: ServeConfiguration, model: LoadedModel, metrics: PipelineMetrics, health: PipelineHealth, logger: Logger) {
         self.configuration = configuration
@@ -29,6 +32,7 @@ final class GroupFetchLoop: @unchecked Sendable {
         self.metrics = metrics
         self.health = health
         self.logger = logger
+        control = PartitionControl(configuration: configuration, tracker: tracker, metrics: metrics, health: health, logger: logger)
     }
 
     func requestStop() { stopRequested.set(true) }
@@ -38,11 +42,14 @@ final class GroupFetchLoop: @unchecked Sendable {
         let core: PipelineCore
         let consumer: KafkaConsumer
         do throws(PipelineError) {
-            let routing = resolvedRouting()
+            let admin = try configuration.clients.admin(logger: logger)
+            for topic in configuration.inputTopics where !topic.hasPrefix("^") {
+                _ = try TopicCheck.partitionCount(of: topic, role: "input", admin: admin)
+            }
             var processing = configuration.processing
-            processing.routing = routing
+            processing.routing = try processing.routing.checked(with: admin)
             core = try PipelineCore(
-                model: model, settings: processing, producerConfig: configuration.producerConfig, tracker: tracker,
+                model: model, settings: processing, producerConfig: configuration.clients.producer, tracker: tracker,
                 metrics: metrics, logger: logger
             ) { [fatal, stopRequested] error in
                 fatal.set(error)
@@ -66,7 +73,7 @@ final class GroupFetchLoop: @unchecked Sendable {
                     rebalance(event, core: core)
                 }
             } catch {
-                core.queue.close()
+                core.close(timeout: .seconds(1))
                 throw .kafka(error)
             }
         } catch {
@@ -88,17 +95,22 @@ final class GroupFetchLoop: @unchecked Sendable {
         let clock = ContinuousClock()
         var nextCommit = clock.now.advanced(by: configuration.commitInterval)
         var lastErrorLog = clock.now.advanced(by: .seconds(-60))
+        var nextRefresh = clock.now
         while !stopRequested.current {
             if let message = consumer.poll(timeout: .milliseconds(100)) {
                 if let error = message.error {
                     metrics.consumerErrors.increment()
-                    if clock.now - lastErrorLog > .seconds(5) {
+                    if !control.handleError(error, of: message, consumer: consumer), clock.now - lastErrorLog > .seconds(5) {
                         logger.warning("consumer error: \(error)")
                         lastErrorLog = clock.now
                     }
-                } else {
+                } else if control.accepts(message) {
                     core.intake(message)
                 }
+            }
+            if clock.now >= nextRefresh {
+                control.refresh(core: core, consumer: consumer)
+                nextRefresh = clock.now.advanced(by: .milliseconds(100))
             }
             if clock.now >= nextCommit {
                 commit(synchronous: false)
@@ -112,8 +124,8 @@ final class GroupFetchLoop: @unchecked Sendable {
         let deadline = ContinuousClock.now.advanced(by: configuration.shutdownTimeout)
         let failure = fatal.current
         let drained = failure == nil && core.drain(deadline: deadline)
-        if failure != nil { core.queue.close() }
         commit(synchronous: true)
+        let unacknowledged = core.pendingOutputs
         closing.set(true)
         do {
             try consumer.close()
@@ -121,7 +133,6 @@ final class GroupFetchLoop: @unchecked Sendable {
             logger.warning("consumer close: \(error)")
         }
         self.consumer = nil  // the native handle goes away with the last reference
-        let unacknowledged = core.publisher.pendingCount
         core.close(timeout: .seconds(2))
         if let failure {
             health.set(.failed)
@@ -139,6 +150,7 @@ final class GroupFetchLoop: @unchecked Sendable {
     private func rebalance(_ event: RebalanceEvent, core: PipelineCore) {
         switch event {
         case .assigned(let partitions):
+            control.reset(partitions, consumer: consumer)
             tracker.assign(partitions)
             health.set(.ready)
         case .revoked(let partitions, let lost):
@@ -149,8 +161,9 @@ final class GroupFetchLoop: @unchecked Sendable {
                 }
             }
             if !lost { commit(partitions: partitions, synchronous: true) }
-            let dropped = core.queue.removeAll(partitions: Set(partitions))
+            let dropped = core.revoke(Set(partitions))
             tracker.revoke(partitions)
+            control.reset(partitions, consumer: nil)
             if dropped > 0 { logger.info("dropped \(dropped) queued record(s) of revoked partitions") }
         case .error(let error):
             logger.error("rebalance error: \(error)")
@@ -184,16 +197,5 @@ final class GroupFetchLoop: @unchecked Sendable {
 
     private static func isGroupStateError(_ error: KafkaError) -> Bool {
         [KafkaErrorCode.rebalanceInProgress, .illegalGeneration, .unknownMemberId].contains(error.code)
-    }
-
-    /// Partition counts of the output topics, for deterministic placement of null-keyed outputs.
-    private func resolvedRouting() -> OutputRouting {
-        var routing = configuration.processing.routing
-        guard let admin = try? KafkaAdmin(config: configuration.producerConfig, logger: logger) else { return routing }
-        routing.outputPartitions = try? Int32(admin.partitionCount(topic: routing.outputTopic, timeout: .seconds(5)))
-        if let dlq = routing.deadLetterTopic {
-            routing.deadLetterPartitions = try? Int32(admin.partitionCount(topic: dlq, timeout: .seconds(5)))
-        }
-        return routing
     }
 }

@@ -1,12 +1,24 @@
 import Foundation
 import Kafka
 
-/// Samples consumer lag (high watermark - next offset to commit) of every tracked partition
-/// on its own thread, so slow broker queries never hold up consumption.
+/// Samples consumer lag of every tracked partition on its own thread, so slow broker queries
+/// never hold up consumption.
+///
+/// Lag (`fastbert_consumer_lag`, the only definition in the project) is the number of records
+/// the group has not finished: `high watermark - resume offset`, where the resume offset is
+/// where the group would restart after a crash: the tracker's commit point (one past the
+/// acknowledged prefix) or, before anything of the partition was acknowledged, the group's
+/// committed offset, or without one the low watermark (serve starts there,
+/// `auto.offset.reset=earliest`).
 final class LagMonitor: @unchecked Sendable {
     private let stopped = Latch()
     private let finished = Latch()
     private let started = Locked(false)
+
+    static func lag(_ marks: WatermarkOffsets, commitPoint: Int64?, committed: Int64?) -> Int64 {
+        let resume = commitPoint ?? committed.flatMap { $0 >= 0 ? $0 : nil } ?? marks.low
+        return max(0, marks.high - resume)
+    }
 
     func start(consumer: KafkaConsumer, tracker: OffsetTracker, metrics: PipelineMetrics, interval: Duration) {
         started.set(true)
@@ -14,10 +26,9 @@ final class LagMonitor: @unchecked Sendable {
             while !stopped.wait(timeout: interval) {
                 for tp in tracker.assignedPartitions {
                     guard let marks = try? consumer.watermarks(topic: tp.topic, partition: tp.partition, timeout: .seconds(2)) else { continue }
-                    var base = tracker.commitPoint(tp)
-                    if base == nil, let position = try? consumer.position([tp]).first?.offset, position >= 0 { base = position }
-                    guard let base else { continue }
-                    metrics.recordLag(max(0, marks.high - base), partition: tp)
+                    let commitPoint = tracker.commitPoint(tp)
+                    let committed = commitPoint == nil ? (try? consumer.committed([tp], timeout: .seconds(2)))?.first?.offset : nil
+                    metrics.recordLag(Self.lag(marks, commitPoint: commitPoint, committed: committed), partition: tp)
                 }
             }
             finished.signal()

@@ -2,6 +2,12 @@ import Kafka
 
 /// Settings of `fastbert serve`.
 public struct ServeConfiguration: Sendable {
+    public enum Defaults {
+        public static let commitInterval: Duration = .milliseconds(500)
+        public static let shutdownTimeout: Duration = .seconds(30)
+        public static let stallTimeout: Duration = .seconds(60)
+    }
+
     public var brokers: String
     public var inputTopics: [String]
     public var group: String
@@ -17,11 +23,17 @@ public struct ServeConfiguration: Sendable {
     public var shutdownTimeout: Duration
     /// How often consumer lag is sampled.
     public var lagInterval: Duration
+    /// A partition whose commit point has not moved for this long while records wait counts as
+    /// stalled (unready, `fastbert_stalled_partitions`).
+    public var stallTimeout: Duration
+    /// How often a stalled partition is logged again.
+    public var stallLogInterval: Duration
 
     public init(
         brokers: String, inputTopics: [String], group: String, processing: ProcessingSettings,
-        kafkaProperties: [(String, String)] = [], commitInterval: Duration = .milliseconds(500),
-        revokeTimeout: Duration = .seconds(10), shutdownTimeout: Duration = .seconds(30), lagInterval: Duration = .seconds(5)
+        kafkaProperties: [(String, String)] = [], commitInterval: Duration = Defaults.commitInterval,
+        revokeTimeout: Duration = .seconds(10), shutdownTimeout: Duration = Defaults.shutdownTimeout, lagInterval: Duration = .seconds(5),
+        stallTimeout: Duration = Defaults.stallTimeout, stallLogInterval: Duration = .seconds(30)
     ) {
         self.brokers = brokers
         self.inputTopics = inputTopics
@@ -32,36 +44,16 @@ public struct ServeConfiguration: Sendable {
         self.revokeTimeout = revokeTimeout
         self.shutdownTimeout = shutdownTimeout
         self.lagInterval = lagInterval
+        self.stallTimeout = stallTimeout
+        self.stallLogInterval = stallLogInterval
     }
 
+    var clients: ClientSettings {
+        ClientSettings(brokers: brokers, properties: kafkaProperties, maxInFlightBytes: processing.maxInFlightBytes)
+    }
+
+    /// The group member: commits from where the group left off, or the oldest record.
     var consumerConfig: KafkaConfig {
-        var config = KafkaConfig(bootstrapServers: brokers, [
-            ("group.id", group), ("auto.offset.reset", "earliest"), ("enable.auto.commit", "false"),
-            ("enable.auto.offset.store", "false"), ("client.id", "fastbert-serve"),
-        ])
-        for (k, v) in ClientProperties.select(kafkaProperties, for: "consumer") { config[k] = v }
-        return config
-    }
-
-    var producerConfig: KafkaConfig { ClientProperties.producerConfig(brokers: brokers, kafkaProperties) }
-}
-
-/// Splits `--kafka` properties between the consumer and the producer.
-enum ClientProperties {
-    static func select(_ properties: [(String, String)], for client: String) -> [(String, String)] {
-        let other = client == "consumer" ? "producer." : "consumer."
-        return properties.compactMap { key, value in
-            if key.hasPrefix(client + ".") { return (String(key.dropFirst(client.count + 1)), value) }
-            if key.hasPrefix(other) { return nil }
-            return (key, value)
-        }
-    }
-
-    static func producerConfig(brokers: String, _ properties: [(String, String)]) -> KafkaConfig {
-        var config = KafkaConfig(bootstrapServers: brokers, [
-            ("enable.idempotence", "true"), ("acks", "all"), ("linger.ms", "5"), ("client.id", "fastbert-producer"),
-        ])
-        for (k, v) in select(properties, for: "producer") { config[k] = v }
-        return config
+        clients.consumer([("group.id", group), ("auto.offset.reset", "earliest"), ("client.id", "fastbert-serve")])
     }
 }

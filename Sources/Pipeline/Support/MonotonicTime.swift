@@ -7,10 +7,6 @@ enum MonotonicTime {
     static func seconds(since start: UInt64, until end: UInt64 = now()) -> Double {
         end >= start ? Double(end - start) / 1e9 : 0
     }
-
-    static func duration(since start: UInt64, until end: UInt64 = now()) -> Duration {
-        end >= start ? .nanoseconds(Int64(end - start)) : .zero
-    }
 }
 
 extension Duration {

@@ -40,10 +40,4 @@ final class Latch: @unchecked Sendable {
         }
         return true
     }
-
-    var isOpen: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return open
-    }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import FastBERT
 import Foundation
 import Jobs
+import Pipeline
 
 /// The model folder.
 struct ModelOptions: ParsableArguments {
@@ -54,7 +55,7 @@ struct SpeedOptions: ParsableArguments {
     }
 
     @Option(help: "Exit threshold on normalized entropy: 0 = full depth (teacher only), higher = earlier exits.")
-    var speed: Float = 0.1
+    var speed: Float = ProcessingSettings.Defaults.speed
 
     @Option(help: "Exit criterion: speed (the paper's entropy threshold, --speed) or calibrated (the model folder's exit-policy.json, from `fastbert calibrate`).")
     var exit: Exit = .speed
@@ -87,7 +88,7 @@ struct SpeedOptions: ParsableArguments {
 /// How many inputs the engine takes at once (a micro-batch limit in serve and replay).
 struct BatchOptions: ParsableArguments {
     @Option(name: [.customLong("max-batch"), .customLong("batch-size")], help: "Inputs per engine batch.")
-    var maxBatch: Int = 32
+    var maxBatch: Int = ProcessingSettings.Defaults.maxBatch
 
     func validate() throws {
         guard maxBatch > 0 else { throw ValidationError("--max-batch must be positive") }

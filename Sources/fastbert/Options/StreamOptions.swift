@@ -11,7 +11,7 @@ struct InputOptions: ParsableArguments {
     var textField: String = "text"
 
     @Option(help: "Reject values larger than this many bytes (smaller ones are truncated to the model's max tokens).")
-    var maxBytes: Int = InputDecoder().maxBytes
+    var maxBytes: Int = InputDecoder.defaultMaxBytes
 
     func validate() throws {
         guard InputFormat(rawValue: inputFormat) != nil else { throw ValidationError("--input-format must be text or json") }
@@ -27,18 +27,26 @@ struct InputOptions: ParsableArguments {
 /// routing. The model, speed, batch size, threads and input decoding come from their own groups.
 struct StreamOptions: ParsableArguments {
     @Option(help: "Flush a micro-batch when its oldest message has waited this many milliseconds.")
-    var maxWaitMs: Int = 20
+    var maxWaitMs = Int(ProcessingSettings.Defaults.maxWait / .milliseconds(1))
 
     @Option(help: "Dead-letter topic for bad inputs (default: error records on the output topic).")
     var dlqTopic: String?
 
+    @Option(help: "Memory budget in bytes for records in flight (inputs waiting for inference, outputs waiting for the broker); consumption pauses at it, and librdkafka's queues are sized from it.")
+    var maxInFlightBytes: Int = ProcessingSettings.Defaults.maxInFlightBytes
+
+    @Flag(help: "Step over records the consumer cannot read (corrupt batches) instead of stopping their partition there.")
+    var skipUnreadableRecords = false
+
     func validate() throws {
         guard maxWaitMs >= 0 else { throw ValidationError("--max-wait-ms must not be negative") }
+        guard maxInFlightBytes >= 1 << 20 else { throw ValidationError("--max-in-flight-bytes must be at least 1048576 (1 MiB)") }
     }
 
     func settings(outputTopic: String, speed: SpeedOptions, batch: BatchOptions, input: InputOptions) -> ProcessingSettings {
         ProcessingSettings(
-            speed: speed.speed, maxBatch: batch.maxBatch, maxWait: .milliseconds(maxWaitMs), decoder: input.decoder,
+            speed: speed.speed, maxBatch: batch.maxBatch, maxWait: .milliseconds(maxWaitMs), maxInFlightBytes: maxInFlightBytes,
+            skipUnreadableRecords: skipUnreadableRecords, decoder: input.decoder,
             routing: OutputRouting(outputTopic: outputTopic, deadLetterTopic: dlqTopic))
     }
 }

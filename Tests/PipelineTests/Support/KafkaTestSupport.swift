@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Kafka
 import Logging
 
@@ -20,10 +23,10 @@ enum KafkaTestSupport {
     /// Produces `values` keyed `key(i)` (nil keys when `key` is nil) and waits for delivery.
     static func produce(
         bootstrap: String, topic: String, values: [[UInt8]?], key: ((Int) -> [UInt8]?)? = { Array("k-\($0)".utf8) },
-        headers: [[KafkaHeader]]? = nil, partition: Int32? = nil
+        headers: [[KafkaHeader]]? = nil, partition: Int32? = nil, properties: [(String, String)] = []
     ) throws {
         let failures = Collected<DeliveryReport>()
-        let producer = try KafkaProducer(config: KafkaConfig(bootstrapServers: bootstrap, [("linger.ms", "5")]), logger: quietLogger) {
+        let producer = try KafkaProducer(config: KafkaConfig(bootstrapServers: bootstrap, [("linger.ms", "5")] + properties), logger: quietLogger) {
             if !$0.isSuccess { failures.append($0) }
         }
         for (i, value) in values.enumerated() {
@@ -72,6 +75,12 @@ enum KafkaTestSupport {
         defer { try? consumer.close() }
         let list = try consumer.committed((0..<Int32(partitions)).map { TopicPartition(topic: topic, partition: $0) }, timeout: .seconds(10))
         return Dictionary(uniqueKeysWithValues: list.map { ($0.partition, $0.offset) })
+    }
+
+    /// GET on a local metrics endpoint: body and status.
+    static func get(port: Int, _ path: String) async throws -> (String, Int) {
+        let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        return (String(decoding: data, as: UTF8.self), (response as? HTTPURLResponse)?.statusCode ?? 0)
     }
 }
 

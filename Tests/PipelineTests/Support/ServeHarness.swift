@@ -14,10 +14,11 @@ final class ServeHarness: @unchecked Sendable {
     init(
         bootstrap: String, input: String, output: String, group groupId: String, dlq: String? = nil,
         speed: Float = 0.3, maxBatch: Int = 32, format: InputFormat = .text, maxBytes: Int = 4096,
-        metrics: Bool = false, extraKafka: [(String, String)] = []
+        metrics: Bool = false, extraKafka: [(String, String)] = [], logger: Logger = KafkaTestSupport.quietLogger,
+        configure: (inout ServeConfiguration) -> Void = { _ in }
     ) throws {
         let model = try TestModel.loaded()
-        let configuration = ServeConfiguration(
+        var configuration = ServeConfiguration(
             brokers: bootstrap, inputTopics: [input], group: groupId,
             processing: ProcessingSettings(
                 speed: speed, maxBatch: maxBatch, maxWait: .milliseconds(10),
@@ -25,7 +26,8 @@ final class ServeHarness: @unchecked Sendable {
                 routing: OutputRouting(outputTopic: output, deadLetterTopic: dlq)),
             kafkaProperties: KafkaTestSupport.groupProperties + extraKafka,
             commitInterval: .milliseconds(200), shutdownTimeout: .seconds(20), lagInterval: .milliseconds(500))
-        pipeline = ServePipeline(configuration: configuration, model: model, logger: KafkaTestSupport.quietLogger)
+        configure(&configuration)
+        pipeline = ServePipeline(configuration: configuration, model: model, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: pipeline, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
         ]
@@ -47,6 +49,24 @@ final class ServeHarness: @unchecked Sendable {
     func stop() async throws {
         await group.triggerGracefulShutdown()
         try await task?.value
+    }
+
+    /// Waits until `condition` holds (polling); throws after `timeout` with `what`.
+    func waitUntil(_ what: String, timeout: Duration = .seconds(60), _ condition: () throws -> Bool) async throws {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while try !condition() {
+            guard ContinuousClock.now < deadline else {
+                throw HarnessError("\(what) not reached after \(timeout); metrics:\n\(pipeline.metrics.exposition())")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// The value of one metric line (`name` including labels), nil if absent.
+    func metric(_ name: String) -> Double? {
+        pipeline.metrics.exposition().split(separator: "\n")
+            .first { $0.hasPrefix(name + " ") }
+            .flatMap { Double($0.split(separator: " ").last ?? "") }
     }
 
     /// Waits until the pipeline is ready (joined its group).
