@@ -13,13 +13,14 @@ struct InspectCommand: ParsableCommand {
     var tensors = false
 
     func run() throws {
-        let model = try ModelDirectory.load(directory)
+        let (model, unused) = try ModelDirectory.loadReportingUnused(directory)
         let file = try SafeTensorsFile(path: directory + "/" + ModelDirectory.weightsFile)
         let c = model.config
         print("model:        \(directory)")
         print("architecture: BERT, \(c.numLayers) layers, hidden \(c.hiddenSize), \(c.numHeads) heads, "
               + "intermediate \(c.intermediateSize), vocab \(c.vocabSize), max positions \(c.maxPositions)")
         print("parameters:   \(model.parameterCount.formatted()) loaded (\(file.entries.count) tensors in file)")
+        if !unused.isEmpty { print("not used:     \(unused.joined(separator: ", "))") }
         let dtypes = Dictionary(grouping: file.entries.values, by: \.dtype).mapValues(\.count)
         print("dtypes:       " + dtypes.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: ", "))
         if model.hasClassifiers {

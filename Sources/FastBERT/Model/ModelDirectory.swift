@@ -5,14 +5,19 @@ public enum ModelDirectory {
     public static let configFile = "config.json"
     public static let weightsFile = "model.safetensors"
 
-    public static func load(_ directory: String) throws -> FastBERTModel {
+    public static func load(_ directory: String) throws -> FastBERTModel { try loadReportingUnused(directory).model }
+
+    /// The model, and the tensors in model.safetensors it does not use (HF checkpoints carry
+    /// `pooler.*` and `embeddings.position_ids`; they are not an error).
+    public static func loadReportingUnused(_ directory: String) throws -> (model: FastBERTModel, unusedTensors: [String]) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ModelFileError.cannotOpen(file: directory, reason: "not a model directory")
         }
         let config = try BertConfig.load(path: path(directory, configFile))
-        let file = try SafeTensorsFile(path: path(directory, weightsFile))
-        return try FastBERTModel.decode(file: file, config: config)
+        let reader = WeightReader(try SafeTensorsFile(path: path(directory, weightsFile)))
+        let model = try FastBERTModel.decode(reader, config: config)
+        return (model, reader.unusedTensors)
     }
 
     /// Writes config.json and model.safetensors; copies the tokenizer files from `tokenizerSource` if given.

@@ -1,13 +1,13 @@
 import Foundation
 
-/// The FastBERT classifiers alone (fastbert.classifiers.* tensors, ~0.7M parameters), with the
+/// The FastBERT classifiers alone (the classifier tensors of ModelLayout, ~0.7M parameters), with the
 /// config's FastBERT section in the file's metadata, so a trained model can ship as a small file
 /// next to a shared backbone and be put back together with `load(backboneDirectory:headsFile:)`.
 public enum ModelHeads {
     static let metadataKey = "fastbert_config"
 
     public static func save(_ model: FastBERTModel, to path: String, dtype: SafeTensorsWriter.DType = .f16) throws {
-        let heads = model.namedTensors().filter { $0.key.hasPrefix("fastbert.classifiers.") }
+        let heads = model.classifierTensors()
         var section = model.config.fastbert.sectionObject()
         section["labels"] = model.config.fastbert.labels
         section["layers"] = model.config.numLayers
@@ -31,7 +31,7 @@ public enum ModelHeads {
         }
         config.fastbert = try FastBERTConfig(section: section, path: headsFile)
         config.fastbert.labels = labels
-        let classifiers = try FastBERTModel.decodeClassifiers(file: file, config: config)
+        let classifiers = try FastBERTModel.buildClassifiers(config, WeightReader(file).tensor)
         return FastBERTModel(config: config, backbone: base.backbone, classifiers: classifiers)
     }
 }

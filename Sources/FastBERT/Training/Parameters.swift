@@ -15,61 +15,14 @@ public struct Parameter: @unchecked Sendable {
     }
 }
 
-/// Lists of parameters: the backbone (embeddings + layers) and classifier heads.
+/// The trainable parameters of the backbone (embeddings + layers) and of one classifier head,
+/// from the tables in ModelLayout.
 enum Parameters {
     static func backbone(_ config: BertConfig) -> [Parameter] {
-        let embeddings = Group<EmbeddingWeights>(root: \.backbone.embeddings, place: { .embeddings($0) })
-        var list = [
-            embeddings.tensor(TensorNames.wordEmbeddings, \.word, decays: true),
-            embeddings.tensor(TensorNames.positionEmbeddings, \.position, decays: true),
-            embeddings.tensor(TensorNames.tokenTypeEmbeddings, \.tokenType, decays: true),
-        ]
-        list += embeddings.norm(TensorNames.embeddingNorm, \.norm)
-        for i in 0..<config.numLayers {
-            let layer = Group<EncoderLayerWeights>(root: \.backbone.layers[i], place: { .layer(i, $0) })
-            let p = TensorNames.layer(i)
-            typealias N = TensorNames.Layer
-            list += layer.linear("\(p).\(N.query)", \.query)
-            list += layer.linear("\(p).\(N.key)", \.key)
-            list += layer.linear("\(p).\(N.value)", \.value)
-            list += layer.linear("\(p).\(N.attentionOutput)", \.attentionOutput)
-            list += layer.norm("\(p).\(N.attentionNorm)", \.attentionNorm)
-            list += layer.linear("\(p).\(N.intermediate)", \.intermediate)
-            list += layer.linear("\(p).\(N.output)", \.output)
-            list += layer.norm("\(p).\(N.outputNorm)", \.outputNorm)
-        }
-        return list
+        ModelLayout.embeddings.parameters + (0..<config.numLayers).flatMap { ModelLayout.layer($0).parameters }
     }
 
-    static func classifier(_ index: Int) -> [Parameter] {
-        let head = Group<ClassifierWeights>(root: \.classifiers[index], place: { .classifier(index, $0) })
-        let p = TensorNames.classifier(index)
-        typealias N = TensorNames.Classifier
-        return head.linear("\(p).\(N.input)", \.input) + head.linear("\(p).\(N.query)", \.query)
-            + head.linear("\(p).\(N.key)", \.key) + head.linear("\(p).\(N.value)", \.value)
-            + head.linear("\(p).\(N.attentionOutput)", \.attentionOutput) + head.linear("\(p).\(N.hidden)", \.hidden)
-            + head.linear("\(p).\(N.logits)", \.logits)
-    }
-
-    /// Builds Parameters for the tensors inside one weights struct (embeddings, a layer, a head).
-    private struct Group<Weights> {
-        let root: WritableKeyPath<FastBERTModel, Weights>
-        let place: (WritableKeyPath<Weights, Tensor>) -> Parameter.Location
-
-        func tensor(_ name: String, _ path: WritableKeyPath<Weights, Tensor>, decays: Bool) -> Parameter {
-            Parameter(name: name, path: root.appending(path: path), location: place(path), decays: decays)
-        }
-
-        func linear(_ name: String, _ path: WritableKeyPath<Weights, LinearWeights>) -> [Parameter] {
-            [tensor(name + ".weight", path.appending(path: \.weight), decays: true),
-             tensor(name + ".bias", path.appending(path: \.bias), decays: false)]
-        }
-
-        func norm(_ name: String, _ path: WritableKeyPath<Weights, LayerNormWeights>) -> [Parameter] {
-            [tensor(name + ".weight", path.appending(path: \.gamma), decays: false),
-             tensor(name + ".bias", path.appending(path: \.beta), decays: false)]
-        }
-    }
+    static func classifier(_ index: Int) -> [Parameter] { ModelLayout.classifier(index).parameters }
 }
 
 extension FastBERTModel {
