@@ -56,7 +56,7 @@ struct DemoCommand: AsyncParsableCommand {
                     decoder: InputDecoder(format: .json, textField: "text"),
                     routing: OutputRouting(outputTopic: output, deadLetterTopic: dlq)),
                 kafkaProperties: [("consumer.session.timeout.ms", "6000")]),
-            model: loaded.pipelineModel, logger: logger)
+            model: loaded, logger: logger)
         let monitor = PipelineDemoMonitor(
             config: cluster.clientConfig(), outputTopic: output, deadLetterTopic: dlq, expected: expected,
             labels: loaded.labels, numLayers: loaded.numLayers, total: messages, timeout: .seconds(timeout))

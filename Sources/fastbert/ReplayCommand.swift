@@ -75,9 +75,9 @@ struct ReplayCommand: AsyncParsableCommand {
         let configuration = ReplayConfiguration(
             brokers: try kafka.requiredBrokers(), inputTopic: inputTopic, start: start, end: end,
             partitions: partitions.isEmpty ? nil : partitions,
-            processing: stream.settings(outputTopic: outputTopic, speed: speed, batch: batch, input: input),
+            processing: try stream.settings(outputTopic: outputTopic, speed: speed, batch: batch, input: input),
             kafkaProperties: try kafka.properties(), showProgress: !noProgress)
-        let replay = ReplayPipeline(configuration: configuration, model: bundle.pipelineModel, logger: logger)
+        let replay = ReplayPipeline(configuration: configuration, model: bundle, logger: logger)
         try await runServices([replay], logger: logger, shutdownTimeout: configuration.drainTimeout)
         if let summary = replay.summary {
             print(String(format: "replayed %lld record(s) of %lld in range (%lld filtered by timestamp) in %.1f s",

@@ -53,11 +53,11 @@ struct ServeCommand: AsyncParsableCommand {
             brokers: try kafka.requiredBrokers(),
             inputTopics: inputTopics.flatMap { $0.split(separator: ",").map(String.init) },
             group: group,
-            processing: stream.settings(outputTopic: outputTopic, speed: speed, batch: batch, input: input),
+            processing: try stream.settings(outputTopic: outputTopic, speed: speed, batch: batch, input: input),
             kafkaProperties: try kafka.properties(),
             commitInterval: .milliseconds(commitIntervalMs),
             shutdownTimeout: .seconds(shutdownTimeout))
-        let pipeline = ServePipeline(configuration: configuration, model: bundle.pipelineModel, logger: logger)
+        let pipeline = ServePipeline(configuration: configuration, model: bundle, logger: logger)
         var services: [any Service] = [pipeline]
         if let metricsPort {
             services.append(MetricsServer(

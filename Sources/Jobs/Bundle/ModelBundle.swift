@@ -72,7 +72,7 @@ public struct ModelBundle: Sendable {
     public func makeEngine() throws -> EarlyExitEngine { try EarlyExitEngine(model: model, threads: threads) }
 
     /// Token ids of one input, truncated to `maxLength`.
-    public func tokenIds(_ text: String) -> [Int32] { tokenizer.encode(text, maxLength: maxLength).ids }
+    public func tokenIds(_ text: String) -> [Int32] { tokenizer.encodeIDs(text, maxLength: maxLength) }
 
     public var labels: [String] { model.config.fastbert.labels }
     public var numLayers: Int { model.config.numLayers }

@@ -47,7 +47,9 @@ public struct CalibratedExit: Sendable, Equatable, Codable {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         let calibrated: CalibratedExit
         do {
-            calibrated = try JSONDecoder().decode(CalibratedExit.self, from: data)
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            calibrated = try decoder.decode(CalibratedExit.self, from: data)
         } catch {
             throw .unreadable(directory: directory, reason: "\(fileName): \(error)")
         }
@@ -62,6 +64,7 @@ public struct CalibratedExit: Sendable, Equatable, Codable {
     public func write(to directory: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         try encoder.encode(self).write(to: URL(fileURLWithPath: Self.path(in: directory)))
     }
 

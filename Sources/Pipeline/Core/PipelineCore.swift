@@ -1,3 +1,4 @@
+import Jobs
 import FastBERT
 import Kafka
 import Logging
@@ -12,7 +13,7 @@ final class PipelineCore: @unchecked Sendable {
     private let tracker: OffsetTracker
     private let metrics: PipelineMetrics
     private let settings: ProcessingSettings
-    private let model: LoadedModel
+    private let model: ModelBundle
     private let encoder: RecordEncoder
     private let logger: Logger
     private let queue: BatchQueue
@@ -20,7 +21,7 @@ final class PipelineCore: @unchecked Sendable {
     private let publisher: OutputPublisher
 
     init(
-        model: LoadedModel, settings: ProcessingSettings, producerConfig: KafkaConfig, tracker: OffsetTracker,
+        model: ModelBundle, settings: ProcessingSettings, producerConfig: KafkaConfig, tracker: OffsetTracker,
         metrics: PipelineMetrics, logger: Logger, onFatal: @escaping @Sendable (KafkaError) -> Void
     ) throws(PipelineError) {
         self.model = model
@@ -53,7 +54,7 @@ final class PipelineCore: @unchecked Sendable {
         case .failure(let rejection):
             publisher.publish(encoder.deadLetter(for: message, rejection: rejection, ticket: ticket, receivedNanos: received))
         case .success(let text):
-            let tokens = model.tokenizer.encodeIDs(text, maxLength: model.maxLength)
+            let tokens = model.tokenIds(text)
             queue.push(WorkItem(message: message, ticket: ticket, tokens: tokens, receivedNanos: received))
         }
     }

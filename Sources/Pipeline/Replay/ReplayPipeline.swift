@@ -11,7 +11,7 @@ import ServiceLifecycle
 /// processed exactly like `serve` does (same decoder, engine, encoder, dead letters).
 public final class ReplayPipeline: Service, @unchecked Sendable {
     private let configuration: ReplayConfiguration
-    private let model: LoadedModel
+    private let model: ModelBundle
     private let logger: Logger
     private let stopRequested = Locked(false)
     private let fatal = Locked<KafkaError?>(nil)
@@ -19,7 +19,7 @@ public final class ReplayPipeline: Service, @unchecked Sendable {
     /// The summary once `run` has finished.
     public private(set) var summary: ReplaySummary?
 
-    public init(configuration: ReplayConfiguration, model: LoadedModel, logger: Logger = Logger(label: "fastbert.replay")) {
+    public init(configuration: ReplayConfiguration, model: ModelBundle, logger: Logger = Logger(label: "fastbert.replay")) {
         self.configuration = configuration
         self.model = model
         self.logger = logger

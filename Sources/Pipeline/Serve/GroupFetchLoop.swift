@@ -1,3 +1,4 @@
+import Jobs
 import Foundation
 import Kafka
 import Logging
@@ -14,7 +15,7 @@ import Logging
 /// past that record (`PartitionControl`).
 final class GroupFetchLoop: @unchecked Sendable {
     private let configuration: ServeConfiguration
-    private let model: LoadedModel
+    private let model: ModelBundle
     private let metrics: PipelineMetrics
     private let health: PipelineHealth
     private let logger: Logger
@@ -26,7 +27,7 @@ final class GroupFetchLoop: @unchecked Sendable {
     private var consumer: KafkaConsumer?
     private let control: PartitionControl
 
-    init(configuration: ServeConfiguration, model: LoadedModel, metrics: PipelineMetrics, health: PipelineHealth, logger: Logger) {
+    init(configuration: ServeConfiguration, model: ModelBundle, metrics: PipelineMetrics, health: PipelineHealth, logger: Logger) {
         self.configuration = configuration
         self.model = model
         self.metrics = metrics

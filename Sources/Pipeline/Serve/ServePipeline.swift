@@ -1,3 +1,4 @@
+import Jobs
 import Logging
 import ServiceLifecycle
 
@@ -12,7 +13,7 @@ public final class ServePipeline: Service, @unchecked Sendable {
     public let health: PipelineHealth
 
     public init(
-        configuration: ServeConfiguration, model: LoadedModel, metrics: PipelineMetrics? = nil,
+        configuration: ServeConfiguration, model: ModelBundle, metrics: PipelineMetrics? = nil,
         health: PipelineHealth = PipelineHealth(), logger: Logger = Logger(label: "fastbert.serve")
     ) {
         let metrics = metrics ?? PipelineMetrics(numLayers: model.numLayers)

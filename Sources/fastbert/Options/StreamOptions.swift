@@ -43,8 +43,13 @@ struct StreamOptions: ParsableArguments {
         guard maxInFlightBytes >= 1 << 20 else { throw ValidationError("--max-in-flight-bytes must be at least 1048576 (1 MiB)") }
     }
 
-    func settings(outputTopic: String, speed: SpeedOptions, batch: BatchOptions, input: InputOptions) -> ProcessingSettings {
-        ProcessingSettings(
+    /// Serve and replay still take the paper's criterion only; a calibrated policy is refused
+    /// rather than ignored.
+    func settings(outputTopic: String, speed: SpeedOptions, batch: BatchOptions, input: InputOptions) throws -> ProcessingSettings {
+        guard speed.exit == .speed else {
+            throw CommandFailure("--exit calibrated is not supported by serve and replay yet; use --speed S")
+        }
+        return ProcessingSettings(
             speed: speed.speed, maxBatch: batch.maxBatch, maxWait: .milliseconds(maxWaitMs), maxInFlightBytes: maxInFlightBytes,
             skipUnreadableRecords: skipUnreadableRecords, decoder: input.decoder,
             routing: OutputRouting(outputTopic: outputTopic, deadLetterTopic: dlqTopic))

@@ -41,7 +41,7 @@ enum TestModel {
         return dir
     }()
 
-    static func loaded() throws -> LoadedModel { try LoadedModel.load(directory: directory, threads: 2) }
+    static func loaded() throws -> ModelBundle { try ModelBundle.load(directory: directory, threads: 2) }
 
     /// A deterministic sentence for message `i`.
     static func sentence(_ i: Int) -> String {

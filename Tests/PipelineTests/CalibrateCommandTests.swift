@@ -1,0 +1,58 @@
+import Foundation
+import XCTest
+
+/// `fastbert calibrate` and `--exit calibrated` as a user runs them: the built binary, a model
+/// folder, a labelled file.
+final class CalibrateCommandTests: XCTestCase {
+    func run(_ arguments: [String]) async throws -> (status: Int32?, stdout: String, stderr: String) {
+        let child = try ChildProcess(arguments)
+        let status = await child.wait(timeout: .seconds(60))
+        return (status, child.stdout, child.stderr)
+    }
+
+    /// A copy of the test model with a labelled file of its own predictions at full depth.
+    func modelAndData() throws -> (model: String, data: String) {
+        let folder = NSTemporaryDirectory() + "fastbert-calibrate-\(UUID().uuidString)"
+        try FileManager.default.copyItem(atPath: TestModel.directory, toPath: folder)
+        let texts = (0..<120).map(TestModel.sentence)
+        let labels = try TestModel.directLabels(texts, speed: 0)
+        let data = folder + "/dev.tsv"
+        try (["sentence\tlabel"] + zip(texts, labels).map { "\($0)\t\($1)" }).joined(separator: "\n")
+            .appending("\n").write(toFile: data, atomically: true, encoding: .utf8)
+        return (folder, data)
+    }
+
+    func testCalibrateWritesThePolicyThatClassifyAndEvalThenUse() async throws {
+        let (model, data) = try modelAndData()
+        let calibrate = try await run(["calibrate", "--model", model, "--data", data, "--max-drop", "0.5", "--repeats", "1"])
+        XCTAssertEqual(calibrate.status, 0, calibrate.stderr)
+        XCTAssertTrue(calibrate.stdout.contains("calibrate: full depth 100.00% on 120 examples"), calibrate.stdout)
+        XCTAssertTrue(calibrate.stdout.contains("written to \(model)/exit-policy.json"), calibrate.stdout)
+        let policy = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: model + "/exit-policy.json")))
+            as? [String: Any]
+        XCTAssertEqual(policy?["examples"] as? Int, 120)
+        XCTAssertNotNil(policy?["pays_off"] as? Bool)
+        XCTAssertNotNil((policy?["policy"] as? [String: Any])?["criterion"] as? String)
+
+        let classify = try await run(["classify", "--model", model, "--exit", "calibrated", "good film", "bad story"])
+        XCTAssertEqual(classify.status, 0, classify.stderr)
+        XCTAssertEqual(classify.stdout.split(separator: "\n").count, 2)
+        let eval = try await run(["eval", "--model", model, "--data", data, "--speeds", "0.5", "--exit", "calibrated"])
+        XCTAssertEqual(eval.status, 0, eval.stderr)
+        XCTAssertTrue(eval.stdout.contains("calibrated"), eval.stdout)
+    }
+
+    func testExitCalibratedWithoutAPolicyFileNamesTheFix() async throws {
+        let (model, _) = try modelAndData()
+        let classify = try await run(["classify", "--model", model, "--exit", "calibrated", "good film"])
+        XCTAssertNotEqual(classify.status, 0)
+        XCTAssertTrue(classify.stderr.contains("has no exit-policy.json; run `fastbert calibrate"), classify.stderr)
+    }
+
+    func testServeRefusesACalibratedPolicyInsteadOfIgnoringIt() async throws {
+        let serve = try await run(["serve", "--brokers", "127.0.0.1:1", "--input-topic", "in", "--output-topic", "out",
+                                   "--model", TestModel.directory, "--exit", "calibrated"])
+        XCTAssertNotEqual(serve.status, 0)
+        XCTAssertTrue(serve.stderr.contains("--exit calibrated is not supported by serve and replay yet"), serve.stderr)
+    }
+}
