@@ -58,7 +58,7 @@ public enum Evaluation {
     ) throws -> [SpeedResult] {
         let config = engine.model.config
         let full = ExitSetting.speed(0, layers: config.numLayers)
-        let ordered = [full] + settings.filter { $0.policy != full.policy }
+        let ordered = [full] + settings.filter { $0 != full }
         let batches = stride(from: 0, to: sequences.count, by: batchSize).map {
             PackedBatch(Array(sequences[$0..<min($0 + batchSize, sequences.count)]))
         }
