@@ -34,12 +34,12 @@ def check(name, ok, detail=""):
 def cli_flags():
     """Long option names declared with @Option/@Flag in Sources/fastbert, e.g. {"--input-topic"}."""
     flags = set()
-    for path in (ROOT / "Sources" / "fastbert").glob("*.swift"):
+    for path in (ROOT / "Sources" / "fastbert").rglob("*.swift"):
         text = path.read_text()
         for m in re.finditer(r"@(?:Option|Flag)\((?P<args>[^)]*(?:\([^)]*\)[^)]*)*)\)\s*(?:public\s+)?var\s+(?P<var>\w+)", text):
-            custom = re.search(r'\.customLong\("([\w-]+)"\)', m.group("args"))
-            name = custom.group(1) if custom else re.sub(r"(?<!^)([A-Z])", r"-\1", m.group("var")).lower()
-            flags.add("--" + name)
+            custom = re.findall(r'\.customLong\("([\w-]+)"\)', m.group("args"))
+            names = custom or [re.sub(r"(?<!^)([A-Z])", r"-\1", m.group("var")).lower()]
+            flags.update("--" + name for name in names)
     return flags
 
 
