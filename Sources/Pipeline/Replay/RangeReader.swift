@@ -52,7 +52,11 @@ struct RangeReader {
                     }
                 } else {
                     skipper.read(message.topicPartition, offset: message.offset)
-                    if progress.classify(message) == .process { core.intake(message) }
+                    if progress.classify(message) == .process {
+                        core.intake(message)
+                        if gate.crossesBudget(bytes: core.inFlightBytes, limit: settings.maxInFlightBytes),
+                           let failure = refresh(progress) { return failure }
+                    }
                 }
             }
             if clock.now >= nextRefresh {
