@@ -10,9 +10,6 @@ struct FetchGate {
 
     /// Whether in-flight bytes are over the budget: true from `limit` on, until they fall below
     /// three quarters of it (so consumption does not flap at the limit).
-    /// Whether the last `overBudget` call found memory over the budget.
-    var isOverBudget: Bool { memoryFull }
-
     /// True when a record just taken in crossed the budget while consumption was not yet paused
     /// for memory: the caller should apply the pauses now rather than at its next refresh.
     func crossesBudget(bytes: Int, limit: Int) -> Bool { !memoryFull && bytes >= limit }
