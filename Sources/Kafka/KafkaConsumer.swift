@@ -213,6 +213,16 @@ public final class KafkaConsumer: @unchecked Sendable {
         try KafkaError.check(err, "consumer close failed")
     }
 
+    /// Keeps the native handle alive until the process exits instead of destroying it with the
+    /// last reference (call after `close`). librdkafka before 2.1.0 cannot destroy a consumer
+    /// whose assigned topic was deleted: `rd_kafka_destroy` waits forever for a partition
+    /// reference that is never released (fixed by librdkafka #4187).
+    public func abandonHandle() {
+        Self.abandoned.withLock { $0.append(handle) }
+    }
+
+    private static let abandoned = Locked<[KafkaHandle]>([])
+
     /// Pauses fetching, unsubscribes and polls until the revocation has run and the assignment
     /// is empty, then a little longer so that events already queued are served too. Bounded by
     /// `timeout`. Pausing first means no further messages are handed out (librdkafka drops

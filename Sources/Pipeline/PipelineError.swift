@@ -12,6 +12,8 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
     case producerFatal(KafkaError)
     /// Shutdown ran out of time with outputs still unacknowledged (they were not committed).
     case shutdownIncomplete(unacknowledged: Int)
+    /// A replay could not cover its whole range; the text names the partitions and offsets.
+    case replayIncomplete(String)
 
     public var description: String {
         switch self {
@@ -20,6 +22,7 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
         case .invalidConfiguration(let message): "invalid configuration: \(message)"
         case .producerFatal(let error): "fatal producer error: \(error)"
         case .shutdownIncomplete(let count): "shutdown timed out with \(count) unacknowledged output(s); their offsets were not committed"
+        case .replayIncomplete(let detail): "replay incomplete: \(detail)"
         }
     }
 }

@@ -80,8 +80,9 @@ struct ReplayCommand: AsyncParsableCommand {
         let replay = ReplayPipeline(configuration: configuration, model: bundle, logger: logger)
         try await runServices([replay], logger: logger, shutdownTimeout: configuration.drainTimeout)
         if let summary = replay.summary {
-            print(String(format: "replayed %lld record(s) of %lld in range (%lld filtered by timestamp) in %.1f s",
-                         summary.processed, summary.rangeSize, summary.filtered, summary.seconds))
+            let skipped = summary.unreadable > 0 ? ", \(summary.unreadable) unreadable skipped" : ""
+            print("replayed \(summary.processed) record(s) of \(summary.rangeSize) in range (\(summary.filtered) filtered by timestamp"
+                  + skipped + ") in " + String(format: "%.1f s", summary.seconds))
         }
     }
 }

@@ -10,15 +10,11 @@ final class BatchQueue: @unchecked Sendable {
     private var items: [WorkItem] = []
     private var head = 0
     private var closed = false
-    private var bytes = 0
     let capacity: Int
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
 
     var count: Int { locked { items.count - head } }
-
-    /// Input bytes (key and value) of the waiting items.
-    var heldBytes: Int { locked { bytes } }
 
     /// Adds an item, waiting while the queue is full. False if the queue was closed.
     @discardableResult
@@ -27,7 +23,6 @@ final class BatchQueue: @unchecked Sendable {
             while !closed, items.count - head >= capacity { condition.wait() }
             guard !closed else { return false }
             items.append(item)
-            bytes += item.heldBytes
             condition.broadcast()
             return true
         }
@@ -48,7 +43,6 @@ final class BatchQueue: @unchecked Sendable {
                 if items.count == head { continue }  // drained by removeAll while waiting
                 let end = min(items.count, head + maxCount)
                 let batch = Array(items[head..<end])
-                bytes -= batch.reduce(0) { $0 + $1.heldBytes }
                 head = end
                 if head == items.count {
                     items.removeAll(keepingCapacity: true)
@@ -63,16 +57,15 @@ final class BatchQueue: @unchecked Sendable {
         }
     }
 
-    /// Drops waiting items of these partitions (revoked); returns how many were dropped.
+    /// Drops waiting items of these partitions (revoked) and returns them.
     @discardableResult
-    func removeAll(partitions: Set<TopicPartition>) -> Int {
+    func removeAll(partitions: Set<TopicPartition>) -> [WorkItem] {
         locked {
-            let before = items.count - head
-            items = items[head...].filter { !partitions.contains($0.message.topicPartition) }
+            let waiting = items[head...]
+            items = waiting.filter { !partitions.contains($0.message.topicPartition) }
             head = 0
-            bytes = items.reduce(0) { $0 + $1.heldBytes }
             condition.broadcast()
-            return before - items.count
+            return waiting.filter { partitions.contains($0.message.topicPartition) }
         }
     }
 

@@ -10,6 +10,10 @@ struct FetchGate {
 
     /// Whether in-flight bytes are over the budget: true from `limit` on, until they fall below
     /// three quarters of it (so consumption does not flap at the limit).
+    /// True when a record just taken in crossed the budget while consumption was not yet paused
+    /// for memory: the caller should apply the pauses now rather than at its next refresh.
+    func crossesBudget(bytes: Int, limit: Int) -> Bool { !memoryFull && bytes >= limit }
+
     mutating func overBudget(bytes: Int, limit: Int) -> Bool {
         if bytes >= limit { memoryFull = true } else if bytes < limit - limit / 4 { memoryFull = false }
         return memoryFull

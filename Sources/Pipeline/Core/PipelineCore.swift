@@ -19,6 +19,9 @@ final class PipelineCore: @unchecked Sendable {
     private let queue: BatchQueue
     private let worker: InferenceWorker
     private let publisher: OutputPublisher
+    /// Input bytes of valid records from intake until their output is handed to the publisher
+    /// (waiting in the queue or in the engine).
+    private let unpublishedBytes = Locked(0)
 
     init(
         model: ModelBundle, settings: ProcessingSettings, producerConfig: KafkaConfig, tracker: OffsetTracker,
@@ -55,7 +58,9 @@ final class PipelineCore: @unchecked Sendable {
             publisher.publish(encoder.deadLetter(for: message, rejection: rejection, ticket: ticket, receivedNanos: received))
         case .success(let text):
             let tokens = model.tokenIds(text)
-            queue.push(WorkItem(message: message, ticket: ticket, tokens: tokens, receivedNanos: received))
+            let item = WorkItem(message: message, ticket: ticket, tokens: tokens, receivedNanos: received)
+            unpublishedBytes.withLock { $0 += item.heldBytes }
+            if !queue.push(item) { unpublishedBytes.withLock { $0 -= item.heldBytes } }
         }
     }
 
@@ -65,7 +70,9 @@ final class PipelineCore: @unchecked Sendable {
     @discardableResult
     func revoke(_ partitions: Set<TopicPartition>) -> Int {
         publisher.abandon(partitions)
-        return queue.removeAll(partitions: partitions)
+        let dropped = queue.removeAll(partitions: partitions)
+        unpublishedBytes.withLock { $0 -= dropped.reduce(0) { $0 + $1.heldBytes } }
+        return dropped.count
     }
 
     /// Outputs produced but not yet acknowledged (including those waiting for a retry).
@@ -73,7 +80,7 @@ final class PipelineCore: @unchecked Sendable {
 
     /// Bytes held for records waiting for inference and for outputs waiting for their
     /// acknowledgement (the in-flight memory `maxInFlightBytes` bounds).
-    var inFlightBytes: Int { queue.heldBytes + publisher.pendingBytes }
+    var inFlightBytes: Int { unpublishedBytes.current + publisher.pendingBytes }
 
     /// Source partitions whose consumption an output waiting for a resend holds back.
     var holds: [TopicPartition: PartitionHold] { publisher.holds }
@@ -116,6 +123,7 @@ final class PipelineCore: @unchecked Sendable {
             case .failure(let failure):
                 deadLetter(item, detail: failure.message)
             }
+            unpublishedBytes.withLock { $0 -= item.heldBytes }
         }
     }
 

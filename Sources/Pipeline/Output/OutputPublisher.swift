@@ -184,7 +184,7 @@ final class OutputPublisher: @unchecked Sendable {
     private func failed(context: UInt64, error: KafkaError, status: DeliveryReport.Status) {
         let failure = ProduceFailure(error)
         metrics.recordProduceError(failure)
-        // Resending may write the output a second time (docs/pipeline.md, "Duplicates").
+        // Resending may write the output a second time (docs/pipeline.md, "Delivery guarantee").
         if status == .possiblyPersisted { metrics.possibleDuplicates.increment() }
         let plan: (message: OutgoingMessage, delayMs: Int, attempts: Int, replaced: Bool)? = locked {
             guard !state.closing, var entry = state.pending[context] else { return nil }

@@ -36,7 +36,11 @@ public struct ReplayConfiguration: Sendable {
     }
 
     /// Assigned partitions, read to their end (end-of-partition events mark a partition done).
-    var consumerConfig: KafkaConfig { clients.consumer([("enable.partition.eof", "true")]) }
+    /// `auto.offset.reset=error`: a fetch position that is no longer on the broker is reported
+    /// instead of silently moved to the partition's end (librdkafka's default `largest`).
+    var consumerConfig: KafkaConfig {
+        clients.consumer([("enable.partition.eof", "true"), ("auto.offset.reset", "error")])
+    }
 }
 
 /// What a replay did.
@@ -47,6 +51,8 @@ public struct ReplaySummary: Sendable, Hashable {
     public var processed: Int64
     /// Records inside the offset range skipped by the timestamp filter.
     public var filtered: Int64
+    /// Unreadable records stepped over (only with `skipUnreadableRecords`).
+    public var unreadable: Int64
     public var seconds: Double
     public var plans: [PartitionPlan]
 }

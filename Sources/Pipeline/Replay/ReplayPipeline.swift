@@ -8,7 +8,10 @@ import ServiceLifecycle
 /// `fastbert replay`: classifies a fixed range of a topic into a named output topic.
 /// Partitions are assigned directly (no consumer group, nothing committed); the range end is
 /// captured at the start, so the replay terminates even while the topic grows. Records are
-/// processed exactly like `serve` does (same decoder, engine, encoder, dead letters).
+/// processed exactly like `serve` does (same decoder, engine, encoder, dead letters). A replay
+/// that cannot cover its whole range (records deleted before or while it reads them, a deleted
+/// topic, an unreadable record, outputs that cannot be written, an interruption) fails with
+/// `PipelineError.replayIncomplete` naming the partitions and offsets not read.
 public final class ReplayPipeline: Service, @unchecked Sendable {
     private let configuration: ReplayConfiguration
     private let model: ModelBundle
@@ -52,29 +55,30 @@ public final class ReplayPipeline: Service, @unchecked Sendable {
 
     private func replay() throws(PipelineError) -> ReplaySummary {
         let started = MonotonicTime.now()
+        let topic = configuration.inputTopic
         let admin = try configuration.clients.admin(logger: logger)
         let plans = try ReplayPlanner.plan(
-            topic: configuration.inputTopic, start: configuration.start, end: configuration.end, admin: admin,
+            topic: topic, start: configuration.start, end: configuration.end, admin: admin,
             partitions: configuration.partitions)
         var processing = configuration.processing
         processing.routing = try processing.routing.checked(with: admin)
         let active = plans.filter { !$0.isEmpty }
         let total = plans.reduce(0) { $0 + $1.count }
         logger.info("replay plan", metadata: [
-            "topic": "\(configuration.inputTopic)", "records": "\(total)",
+            "topic": "\(topic)", "records": "\(total)",
             "partitions": "\(plans.map { "\($0.partition):[\($0.start),\($0.end))" })",
         ])
 
         let tracker = OffsetTracker()
         let core = try PipelineCore(
-            model: model, settings: processing, producerConfig: configuration.clients.producer, tracker: tracker, metrics: metrics,
-            logger: logger
+            model: model, settings: processing, producerConfig: configuration.clients.producer, tracker: tracker,
+            metrics: metrics, logger: logger
         ) { [fatal, stopRequested] error in
             fatal.set(error)
             stopRequested.set(true)
         }
         try core.start()
-        tracker.assign(active.map { TopicPartition(topic: configuration.inputTopic, partition: $0.partition) })
+        tracker.assign(active.map { TopicPartition(topic: topic, partition: $0.partition) })
 
         var progress = ReplayProgress(plans: active)
         let bar = configuration.showProgress ? ProgressBar(title: "replay", total: Int(total), plainInterval: 3) : nil
@@ -82,29 +86,29 @@ public final class ReplayPipeline: Service, @unchecked Sendable {
             guard let bar, bar.elapsed > 0 else { return "" }
             return String(format: "%.0f msg/s", Double(done) / bar.elapsed)
         }
+        var unreadable: Int64 = 0
         if !active.isEmpty {
             let consumer: KafkaConsumer
             do {
                 consumer = try KafkaConsumer(config: configuration.consumerConfig, logger: logger)
-                try consumer.assign(active.map { TopicPartitionOffset(topic: configuration.inputTopic, partition: $0.partition, offset: $0.start) })
+                try consumer.assign(active.map { TopicPartitionOffset(topic: topic, partition: $0.partition, offset: $0.start) })
             } catch {
                 core.close(timeout: .seconds(1))
                 throw .kafka(error)
             }
-            while !stopRequested.current, !progress.isComplete {
-                if let message = consumer.poll(timeout: .milliseconds(100)) {
-                    switch progress.classify(message) {
-                    case .process: core.intake(message)
-                    case .skip, .ignore: break
-                    }
-                    if progress.isComplete(message.partition) {
-                        try? consumer.pause([message.topicPartition])
-                    }
-                }
-                let done = progress.scanned - Int64(tracker.pendingCount())
+            var reader = RangeReader(
+                topic: topic, consumer: consumer, admin: admin, core: core, settings: processing, metrics: metrics, logger: logger)
+            let failure = reader.read(&progress, stopRequested: stopRequested) { scanned in
+                let done = scanned - Int64(tracker.pendingCount())
                 bar?.update(Int(done), detail: rate(done))
             }
+            unreadable = reader.skipped
             try? consumer.close()
+            if reader.topicGone { consumer.abandonHandle() }
+            if let failure {
+                core.close(timeout: .seconds(5))
+                throw failure
+            }
         }
         let drained = fatal.current == nil
             && core.drain(deadline: ContinuousClock.now.advanced(by: configuration.drainTimeout))
@@ -113,9 +117,12 @@ public final class ReplayPipeline: Service, @unchecked Sendable {
         bar?.finish(Int(done), detail: rate(done))
         core.close(timeout: .seconds(5))
         if let failure = fatal.current { throw .producerFatal(failure) }
+        if !progress.isComplete {
+            throw .replayIncomplete("interrupted after \(progress.scanned) of \(total) offset(s); not read: \(progress.unread(topic: topic))")
+        }
         if !drained { throw .shutdownIncomplete(unacknowledged: pending) }
         return ReplaySummary(
-            rangeSize: total, processed: progress.processed, filtered: progress.filtered,
+            rangeSize: total, processed: progress.processed, filtered: progress.filtered, unreadable: unreadable,
             seconds: MonotonicTime.seconds(since: started), plans: plans)
     }
 }

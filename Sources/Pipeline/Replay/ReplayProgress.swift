@@ -18,6 +18,26 @@ struct ReplayProgress {
 
     func isComplete(_ partition: Int32) -> Bool { done.contains(partition) }
 
+    /// The partitions of the plan.
+    var partitions: [Int32] { plans.keys.sorted() }
+
+    /// Partitions read to their range end.
+    var completed: Set<Int32> { done }
+
+    /// The next offset to read of a partition of the plan.
+    func position(_ partition: Int32) -> Int64? {
+        guard let plan = plans[partition] else { return nil }
+        return done.contains(partition) ? plan.end : (position[partition] ?? plan.start)
+    }
+
+    /// The parts of the range not read yet, e.g. `t[0] 57..<200, t[2] 10..<200`.
+    func unread(topic: String) -> String {
+        plans.values.sorted { $0.partition < $1.partition }.compactMap { plan in
+            guard !done.contains(plan.partition), let from = position(plan.partition) else { return nil }
+            return "\(topic)[\(plan.partition)] \(from)..<\(plan.end)"
+        }.joined(separator: ", ")
+    }
+
     /// Offsets of the range consumed so far (processed, filtered or gaps).
     var scanned: Int64 {
         plans.values.reduce(0) { sum, plan in

@@ -107,6 +107,7 @@ final class GroupFetchLoop: @unchecked Sendable {
                     }
                 } else if control.accepts(message) {
                     core.intake(message)
+                    control.afterIntake(core: core, consumer: consumer)
                 }
             }
             if clock.now >= nextRefresh {

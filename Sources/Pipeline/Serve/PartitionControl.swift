@@ -69,6 +69,12 @@ final class PartitionControl {
         stalls.update(progress: tracker.snapshot(), holds: holds, stops: stops)
     }
 
+    /// After a record went in: applies the pauses at once if it took in-flight memory over the
+    /// budget, so the budget is overshot by at most about one record.
+    func afterIntake(core: PipelineCore, consumer: KafkaConsumer) {
+        if gate.crossesBudget(bytes: core.inFlightBytes, limit: settings.maxInFlightBytes) { refresh(core: core, consumer: consumer) }
+    }
+
     /// Partitions assigned or revoked start afresh (unpaused, not stopped).
     func reset(_ partitions: [TopicPartition], consumer: KafkaConsumer?) {
         gate.reset(partitions, consumer: consumer)
