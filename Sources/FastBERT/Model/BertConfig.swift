@@ -71,16 +71,50 @@ extension FastBERTConfig {
         ]
     }
 
-    /// Reads a "fastbert" section; absent keys keep their defaults. `path` names the file in errors.
-    init(section: [String: Any], path: String) throws {
+    /// Reads a "fastbert" section; absent keys keep their defaults. `path` names the file in errors,
+    /// `fieldPrefix` where the section sits in it.
+    init(section: [String: Any], path: String, fieldPrefix: String = "fastbert.") throws {
         self.init()
-        classifierHidden = (section["classifier_hidden"] as? NSNumber)?.intValue ?? classifierHidden
-        classifierHeads = (section["classifier_heads"] as? NSNumber)?.intValue ?? classifierHeads
+        func integer(_ key: String) throws -> Int? { try ConfigValue.integer(section, key, field: fieldPrefix + key, path: path) }
+        classifierHidden = try integer("classifier_hidden") ?? classifierHidden
+        classifierHeads = try integer("classifier_heads") ?? classifierHeads
         teacherTrained = section["teacher_trained"] as? Bool ?? false
         studentsDistilled = section["students_distilled"] as? Bool ?? false
         modelId = section["model_id"] as? String ?? ""
-        guard classifierHidden > 0, classifierHeads > 0, classifierHidden % classifierHeads == 0 else {
-            throw ModelFileError.badConfig(file: path, detail: "fastbert.classifier_hidden must be divisible by classifier_heads")
+        try ConfigValue.check(fieldPrefix + "classifier_hidden", classifierHidden, in: ConfigValue.widths, path: path)
+        try ConfigValue.check(fieldPrefix + "classifier_heads", classifierHeads, in: 1...classifierHidden, path: path)
+        guard classifierHidden % classifierHeads == 0 else {
+            throw ModelFileError.invalidField(
+                file: path, field: fieldPrefix + "classifier_heads",
+                reason: "is \(classifierHeads), which does not divide classifier_hidden \(classifierHidden)")
+        }
+    }
+}
+
+/// Reading and bounding config.json's numbers: a size outside its range is a broken or hostile
+/// file, refused here before it can size an allocation or index a table.
+enum ConfigValue {
+    static let layers = 1...1000
+    static let widths = 1...65_536
+    static let vocabulary = 1...10_000_000
+    static let intermediate = 1...1_048_576
+    /// At least [CLS] and [SEP].
+    static let positions = 2...1_048_576
+    static let tokenTypes = 1...1024
+
+    /// The integer at `key`, nil if absent or null; an error if it is anything but an integer.
+    static func integer(_ object: [String: Any], _ key: String, field: String, path: String) throws -> Int? {
+        guard let value = object[key], !(value is NSNull) else { return nil }
+        guard let integer = value as? Int else {
+            throw ModelFileError.invalidField(file: path, field: field, reason: "is \(value), not an integer")
+        }
+        return integer
+    }
+
+    static func check(_ field: String, _ value: Int, in range: ClosedRange<Int>, path: String) throws {
+        guard range.contains(value) else {
+            throw ModelFileError.invalidField(
+                file: path, field: field, reason: "is \(value), must be in \(range.lowerBound)...\(range.upperBound)")
         }
     }
 }
@@ -88,6 +122,10 @@ extension FastBERTConfig {
 extension BertConfig {
     /// Parses config.json. Unknown keys are ignored; missing required keys are named in the error.
     public static func load(path: String) throws -> BertConfig {
+        let maxBytes = 16 << 20
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maxBytes {
+            throw ModelFileError.badConfig(file: path, detail: "file is \(size) bytes; a config.json is at most \(maxBytes)")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ModelFileError.cannotOpen(file: path, reason: "no such file or not readable")
         }
@@ -99,7 +137,7 @@ extension BertConfig {
 
     static func parse(_ json: [String: Any], path: String) throws -> BertConfig {
         func int(_ key: String, default value: Int? = nil) throws -> Int {
-            if let n = json[key] as? NSNumber { return n.intValue }
+            if let n = try ConfigValue.integer(json, key, field: key, path: path) { return n }
             if let value { return value }
             throw ModelFileError.badConfig(file: path, detail: "missing integer '\(key)'")
         }
@@ -109,32 +147,47 @@ extension BertConfig {
         if let act = json["hidden_act"] as? String, act != "gelu" {
             throw ModelFileError.badConfig(file: path, detail: "hidden_act '\(act)' is not supported (only exact 'gelu')")
         }
+        let eps: Float
+        switch json["layer_norm_eps"] {
+        case nil, is NSNull: eps = 1e-12
+        case let n as NSNumber where n.doubleValue > 0 && n.doubleValue < 1: eps = n.floatValue
+        case let other?: throw ModelFileError.invalidField(file: path, field: "layer_norm_eps", reason: "is \(other), must be in (0, 1)")
+        }
         var config = BertConfig(
             vocabSize: try int("vocab_size"), hiddenSize: try int("hidden_size"),
             numLayers: try int("num_hidden_layers"), numHeads: try int("num_attention_heads"),
             intermediateSize: try int("intermediate_size"), maxPositions: try int("max_position_embeddings", default: 512),
-            typeVocabSize: try int("type_vocab_size", default: 2),
-            layerNormEps: (json["layer_norm_eps"] as? NSNumber)?.floatValue ?? 1e-12,
+            typeVocabSize: try int("type_vocab_size", default: 2), layerNormEps: eps,
             padTokenId: try int("pad_token_id", default: 0))
-        let sizes = [config.vocabSize, config.hiddenSize, config.numLayers, config.numHeads, config.intermediateSize]
-        guard sizes.allSatisfy({ $0 > 0 }), config.hiddenSize % config.numHeads == 0 else {
-            throw ModelFileError.badConfig(
-                file: path, detail: "sizes must be positive and hidden_size divisible by num_attention_heads")
-        }
+        try config.checkSizes(path: path)
         if let section = json["fastbert"] as? [String: Any] {
             config.fastbert = try FastBERTConfig(section: section, path: path)
         }
         if let id2label = json["id2label"] as? [String: Any], !id2label.isEmpty {
-            var labels = [String](repeating: "", count: id2label.count)
+            var labels = [String?](repeating: nil, count: id2label.count)
             for (key, value) in id2label {
-                guard let index = Int(key), labels.indices.contains(index), let name = value as? String else {
-                    throw ModelFileError.badConfig(file: path, detail: "id2label must map 0..<N to names")
+                guard let index = Int(key), labels.indices.contains(index), labels[index] == nil, let name = value as? String else {
+                    throw ModelFileError.invalidField(file: path, field: "id2label", reason: "must map each of 0..<\(id2label.count) to a name")
                 }
                 labels[index] = name
             }
-            config.fastbert.labels = labels
+            config.fastbert.labels = labels.map { $0! }
         }
         return config
+    }
+
+    private func checkSizes(path: String) throws {
+        try ConfigValue.check("vocab_size", vocabSize, in: ConfigValue.vocabulary, path: path)
+        try ConfigValue.check("hidden_size", hiddenSize, in: ConfigValue.widths, path: path)
+        try ConfigValue.check("num_hidden_layers", numLayers, in: ConfigValue.layers, path: path)
+        try ConfigValue.check("num_attention_heads", numHeads, in: 1...hiddenSize, path: path)
+        guard hiddenSize % numHeads == 0 else {
+            throw ModelFileError.invalidField(
+                file: path, field: "num_attention_heads", reason: "is \(numHeads), which does not divide hidden_size \(hiddenSize)")
+        }
+        try ConfigValue.check("intermediate_size", intermediateSize, in: ConfigValue.intermediate, path: path)
+        try ConfigValue.check("max_position_embeddings", maxPositions, in: ConfigValue.positions, path: path)
+        try ConfigValue.check("type_vocab_size", typeVocabSize, in: ConfigValue.tokenTypes, path: path)
     }
 
     /// The config.json object, in HF layout with the FastBERT section.

@@ -14,8 +14,9 @@ public enum ModelDirectory {
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ModelFileError.cannotOpen(file: directory, reason: "not a model directory")
         }
-        let config = try BertConfig.load(path: path(directory, configFile))
-        let reader = WeightReader(try SafeTensorsFile(path: path(directory, weightsFile)))
+        let configPath = path(directory, configFile)
+        let config = try BertConfig.load(path: configPath)
+        let reader = WeightReader(try SafeTensorsFile(path: path(directory, weightsFile)), labelsField: "\(configPath) id2label")
         let model = try FastBERTModel.decode(reader, config: config)
         return (model, reader.unusedTensors)
     }

@@ -27,11 +27,19 @@ public enum ModelHeads {
         let base = try ModelDirectory.load(backboneDirectory)
         var config = base.config
         guard (section["layers"] as? Int) == config.numLayers, (section["hidden_size"] as? Int) == config.hiddenSize else {
-            throw ModelFileError.badConfig(file: headsFile, detail: "heads were trained for another backbone shape")
+            throw ModelFileError.badConfig(
+                file: headsFile,
+                detail: "heads were trained for another backbone shape (\(metadataKey) layers \(section["layers"] ?? "none"), "
+                    + "hidden_size \(section["hidden_size"] ?? "none"); the backbone has \(config.numLayers) and \(config.hiddenSize))")
         }
-        config.fastbert = try FastBERTConfig(section: section, path: headsFile)
+        guard labels.count >= 2 else {
+            throw ModelFileError.invalidField(
+                file: headsFile, field: "\(metadataKey).labels", reason: "lists \(labels.count) labels; a classifier needs at least 2")
+        }
+        config.fastbert = try FastBERTConfig(section: section, path: headsFile, fieldPrefix: "\(metadataKey).")
         config.fastbert.labels = labels
-        let classifiers = try FastBERTModel.buildClassifiers(config, WeightReader(file).tensor)
+        let reader = WeightReader(file, labelsField: "\(headsFile) metadata \(metadataKey).labels")
+        let classifiers = try FastBERTModel.buildClassifiers(config, reader.tensor)
         return FastBERTModel(config: config, backbone: base.backbone, classifiers: classifiers)
     }
 }

@@ -98,6 +98,8 @@ extension LayerNormWeights {
 struct TensorSpec: Sendable, Equatable, CustomStringConvertible {
     let name: String
     let shape: [Int]
+    /// The config dimension of each axis of `shape`.
+    let dimensions: [Dimension]
     let role: TensorRole
 
     var description: String { "\(name) \(shape)" }
@@ -112,7 +114,7 @@ struct PartPlacement<Part: WeightPart>: @unchecked Sendable {
     func name(_ slot: TensorSlot<Part>) -> String { prefix + "." + slot.name }
 
     func spec(_ slot: TensorSlot<Part>, _ config: BertConfig) -> TensorSpec {
-        TensorSpec(name: name(slot), shape: slot.dimensions.map(config.size), role: slot.role)
+        TensorSpec(name: name(slot), shape: slot.dimensions.map(config.size), dimensions: slot.dimensions, role: slot.role)
     }
 
     func specs(_ config: BertConfig) -> [TensorSpec] { Part.slots.map { spec($0, config) } }
