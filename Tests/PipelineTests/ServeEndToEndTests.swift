@@ -58,6 +58,12 @@ final class ServeEndToEndTests: XCTestCase {
         let exitSum = metrics.split(separator: "\n").filter { $0.hasPrefix("fastbert_exits_total{") }
             .compactMap { Int($0.split(separator: " ").last ?? "") }.reduce(0, +)
         XCTAssertEqual(exitSum, count)
+        let layerSum = metrics.split(separator: "\n").filter { $0.hasPrefix("fastbert_exits_total{layer=\"") }
+            .compactMap { line -> Int? in
+                let layer = line.split(separator: "\"")[1], value = line.split(separator: " ").last ?? ""
+                return Int(layer).flatMap { l in Int(value).map { l * $0 } }
+            }.reduce(0, +)
+        XCTAssertTrue(metrics.contains("fastbert_exit_layers_total \(layerSum)"), "exit layers sum \(layerSum)")
         let health = try await get(port: port, path: "/healthz").1
         let ready = try await get(port: port, path: "/readyz").1
         XCTAssertEqual(health, 200)

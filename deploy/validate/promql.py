@@ -28,7 +28,6 @@ ALERTS = ROOT / "deploy" / "prometheus" / "alerts.yaml"
 # Metrics the dashboard and alerts need that Sources/Pipeline does not register yet:
 # name -> (type, label names).
 PENDING = {
-    "fastbert_exit_layers_total": ("counter", []),  # sum of exit layers: mean depth = rate(this) / rate(exits)
     "fastbert_committed_offset": ("gauge", ["topic", "partition"]),  # last committed offset per partition
     "fastbert_ready": ("gauge", []),  # 1 while /readyz answers 200, else 0
 }

@@ -27,6 +27,8 @@ public final class PipelineMetrics: Sendable {
     private let produceErrors: [ProduceFailure: Metrics.Counter]
     private let unreadableRecords: [UnreadableRecordAction: Metrics.Counter]
     private let exits: [Metrics.Counter]
+    /// Sum of the 1-based exit layers: mean exit depth = rate(this) / rate(fastbert_exits_total).
+    private let exitLayers: Metrics.Counter
     private let deadLetters: [DeadLetterReason: Metrics.Counter]
 
     public init(numLayers: Int, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -69,6 +71,7 @@ public final class PipelineMetrics: Sendable {
         exits = (1...max(1, numLayers)).map {
             Metrics.Counter(label: "fastbert_exits_total", dimensions: [("layer", String($0))], factory: factory)
         }
+        exitLayers = Metrics.Counter(label: "fastbert_exit_layers_total", factory: factory)
         var deadLetters: [DeadLetterReason: Metrics.Counter] = [:]
         for reason in DeadLetterReason.allCases {
             deadLetters[reason] = Metrics.Counter(label: "fastbert_dead_letters_total", dimensions: [("reason", reason.rawValue)], factory: factory)
@@ -78,7 +81,9 @@ public final class PipelineMetrics: Sendable {
 
     /// A sample left the network at `layer` (1-based).
     func recordExit(layer: Int) {
-        exits[min(max(layer, 1), exits.count) - 1].increment()
+        let layer = min(max(layer, 1), exits.count)
+        exits[layer - 1].increment()
+        exitLayers.increment(by: layer)
     }
 
     func recordDeadLetter(_ reason: DeadLetterReason) {
