@@ -46,13 +46,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(help: "No progress bar on stderr.")
     var noProgress = false
 
-    @OptionGroup var model: ModelOptions
-    @OptionGroup var tokens: TokenLimitOptions
-    @OptionGroup var threads: ThreadsOptions
-    @OptionGroup var speed: SpeedOptions
-    @OptionGroup var batch: BatchOptions
-    @OptionGroup var input: InputOptions
-    @OptionGroup var stream: StreamOptions
+    @OptionGroup var processing: RecordProcessingOptions
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -69,13 +63,13 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap(label: "fastbert.replay")
-        let bundle = try model.bundle(threads: threads, tokens: tokens)
+        let bundle = try processing.bundle()
         let start: ReplayStart = if let fromOffset { .offset(fromOffset) } else { .timestamp(try parseTimestamp(fromTimestamp ?? "0")) }
         let end: ReplayEnd = if let toOffset { .offset(toOffset) } else if let toTimestamp { .timestamp(try parseTimestamp(toTimestamp)) } else { .end }
         let configuration = ReplayConfiguration(
             brokers: try kafka.requiredBrokers(), inputTopic: inputTopic, start: start, end: end,
             partitions: partitions.isEmpty ? nil : partitions,
-            processing: try stream.settings(outputTopic: outputTopic, speed: speed, batch: batch, input: input),
+            processing: try processing.settings(outputTopic: outputTopic),
             kafkaProperties: try kafka.properties(), showProgress: !noProgress)
         let replay = ReplayPipeline(configuration: configuration, model: bundle, logger: logger)
         try await runServices([replay], logger: logger, shutdownTimeout: configuration.drainTimeout)

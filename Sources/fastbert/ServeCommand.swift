@@ -22,13 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Consumer group id.")
     var group: String = "fastbert"
 
-    @OptionGroup var model: ModelOptions
-    @OptionGroup var tokens: TokenLimitOptions
-    @OptionGroup var threads: ThreadsOptions
-    @OptionGroup var speed: SpeedOptions
-    @OptionGroup var batch: BatchOptions
-    @OptionGroup var input: InputOptions
-    @OptionGroup var stream: StreamOptions
+    @OptionGroup var processing: RecordProcessingOptions
 
     @Option(help: "Expose /metrics, /healthz, /readyz on this port (0 picks a free port).")
     var metricsPort: Int?
@@ -48,12 +42,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap(label: "fastbert.serve")
-        let bundle = try model.bundle(threads: threads, tokens: tokens)
+        let bundle = try processing.bundle()
         let configuration = ServeConfiguration(
             brokers: try kafka.requiredBrokers(),
             inputTopics: inputTopics.flatMap { $0.split(separator: ",").map(String.init) },
             group: group,
-            processing: try stream.settings(outputTopic: outputTopic, speed: speed, batch: batch, input: input),
+            processing: try processing.settings(outputTopic: outputTopic),
             kafkaProperties: try kafka.properties(),
             commitInterval: .milliseconds(commitIntervalMs),
             shutdownTimeout: .seconds(shutdownTimeout))

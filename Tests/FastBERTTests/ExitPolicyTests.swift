@@ -20,7 +20,7 @@ final class ExitPolicyTests: XCTestCase {
             .speed(0, layers: 4), .speed(entropy[0], layers: 4), .speed(1, layers: 4),
             ExitPolicy(criterion: .entropy, thresholds: [0, entropy[1], entropy[2]]),
             ExitPolicy(criterion: .maxProbability, thresholds: [gap[0], 0, gap[2]]),
-            .patience(1, layers: 4), .patience(2, layers: 4),
+            .patience(1), .patience(2),
         ]
         for policy in policies {
             let fresh = try EarlyExitEngine(model: Fixtures.tinyModel(), threads: 2)
@@ -47,9 +47,9 @@ final class ExitPolicyTests: XCTestCase {
     func testPatienceLeavesOnlyAfterUnchangedPredictions() {
         let trace = LayerTrace(length: 5, labels: [1, 2, 2, 2, 0, 0], entropy: .init(repeating: 0.5, count: 6),
                                topGap: .init(repeating: 0.5, count: 6))
-        XCTAssertEqual(ExitPolicy.patience(1, layers: 6).replay(trace), TracedExit(label: 2, exitLayer: 3, classifiers: 3))
-        XCTAssertEqual(ExitPolicy.patience(2, layers: 6).replay(trace), TracedExit(label: 2, exitLayer: 4, classifiers: 4))
-        XCTAssertEqual(ExitPolicy.patience(3, layers: 6).replay(trace), TracedExit(label: 0, exitLayer: 6, classifiers: 6))
+        XCTAssertEqual(ExitPolicy.patience(1).replay(trace), TracedExit(label: 2, exitLayer: 3, classifiers: 3))
+        XCTAssertEqual(ExitPolicy.patience(2).replay(trace), TracedExit(label: 2, exitLayer: 4, classifiers: 4))
+        XCTAssertEqual(ExitPolicy.patience(3).replay(trace), TracedExit(label: 0, exitLayer: 6, classifiers: 6))
     }
 
     func testPolicyRoundTripsThroughJSON() throws {

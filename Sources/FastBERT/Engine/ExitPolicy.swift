@@ -35,7 +35,7 @@ public struct ExitPolicy: Sendable, Equatable, Codable {
     }
 
     /// PABEE's criterion over every student.
-    public static func patience(_ patience: Int, layers: Int) -> ExitPolicy {
+    public static func patience(_ patience: Int) -> ExitPolicy {
         ExitPolicy(criterion: .patience, thresholds: [], patience: max(1, patience))
     }
 

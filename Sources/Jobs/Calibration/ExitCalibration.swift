@@ -77,7 +77,7 @@ public struct ExitCalibration: Sendable {
         for criterion in [ExitPolicy.Criterion.entropy, .maxProbability] {
             best.append(searchThresholds(criterion))
         }
-        let patience = (1..<max(2, config.numLayers - 1)).map { evaluate(.patience($0, layers: config.numLayers)) }
+        let patience = (1..<max(2, config.numLayers - 1)).map { evaluate(.patience($0)) }
         if let top = patience.filter(feasible).max(by: { $0.flopsSpeedup < $1.flopsSpeedup }) { best.append(top) }
         return best.filter(feasible).sorted { $0.flopsSpeedup > $1.flopsSpeedup }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Jobs
 import Kafka
 import Pipeline
 
@@ -23,8 +24,8 @@ struct InputOptions: ParsableArguments {
     }
 }
 
-/// How `serve` and `replay` turn records into outputs: micro-batch timing and dead-letter
-/// routing. The model, speed, batch size, threads and input decoding come from their own groups.
+/// Micro-batch timing, the memory budget, unreadable records and dead-letter routing of `serve`
+/// and `replay`.
 struct StreamOptions: ParsableArguments {
     @Option(help: "Flush a micro-batch when its oldest message has waited this many milliseconds.")
     var maxWaitMs = Int(ProcessingSettings.Defaults.maxWait / .milliseconds(1))
@@ -42,17 +43,31 @@ struct StreamOptions: ParsableArguments {
         guard maxWaitMs >= 0 else { throw ValidationError("--max-wait-ms must not be negative") }
         guard maxInFlightBytes >= 1 << 20 else { throw ValidationError("--max-in-flight-bytes must be at least 1048576 (1 MiB)") }
     }
+}
+
+/// What `serve` and `replay` share about turning records into outputs: the model with its token
+/// limit and threads, the exit, batching, input decoding and the stream's timing and routing.
+struct RecordProcessingOptions: ParsableArguments {
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var tokens: TokenLimitOptions
+    @OptionGroup var threads: ThreadsOptions
+    @OptionGroup var speed: SpeedOptions
+    @OptionGroup var batch: BatchOptions
+    @OptionGroup var input: InputOptions
+    @OptionGroup var stream: StreamOptions
+
+    func bundle() throws -> ModelBundle { try model.bundle(threads: threads, tokens: tokens) }
 
     /// Serve and replay still take the paper's criterion only; a calibrated policy is refused
     /// rather than ignored.
-    func settings(outputTopic: String, speed: SpeedOptions, batch: BatchOptions, input: InputOptions) throws -> ProcessingSettings {
+    func settings(outputTopic: String) throws -> ProcessingSettings {
         guard speed.exit == .speed else {
             throw CommandFailure("--exit calibrated is not supported by serve and replay yet; use --speed S")
         }
         return ProcessingSettings(
-            speed: speed.speed, maxBatch: batch.maxBatch, maxWait: .milliseconds(maxWaitMs), maxInFlightBytes: maxInFlightBytes,
-            skipUnreadableRecords: skipUnreadableRecords, decoder: input.decoder,
-            routing: OutputRouting(outputTopic: outputTopic, deadLetterTopic: dlqTopic))
+            speed: speed.speed, maxBatch: batch.maxBatch, maxWait: .milliseconds(stream.maxWaitMs),
+            maxInFlightBytes: stream.maxInFlightBytes, skipUnreadableRecords: stream.skipUnreadableRecords,
+            decoder: input.decoder, routing: OutputRouting(outputTopic: outputTopic, deadLetterTopic: stream.dlqTopic))
     }
 }
 
