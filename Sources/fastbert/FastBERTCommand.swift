@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct FastBERTCommand: AsyncParsableCommand {
@@ -12,4 +13,29 @@ struct FastBERTCommand: AsyncParsableCommand {
             ServeCommand.self, ReplayCommand.self, DemoCommand.self, KafkaMockCommand.self, PipelineBenchCommand.self,
         ]
     )
+
+    /// ArgumentParser's entry point, except that every message it prints on the way out (usage
+    /// errors, validation errors, a command's error) has the known secrets masked (`Secrets`).
+    static func main() async {
+        Secrets.register(arguments: Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let message = Secrets.redact(fullMessage(for: error))
+            let code = exitCode(for: error)
+            if !message.isEmpty {
+                if code == .success {
+                    print(message)
+                } else {
+                    FileHandle.standardError.write(Data((message + "\n").utf8))
+                }
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }
