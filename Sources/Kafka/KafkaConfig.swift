@@ -3,7 +3,8 @@ import CRdKafka
 /// librdkafka configuration as an ordered list of `key = value` properties
 /// (see librdkafka's CONFIGURATION.md for keys). Setting a key again replaces its value in
 /// place. Producer/consumer/admin initialisers add their own defaults for keys the caller
-/// did not set; invalid keys or values are reported as a `KafkaError` naming the key.
+/// did not set; invalid keys or values are reported as a `KafkaError` naming the key; the values of
+/// sensitive properties (`SensitiveProperty`) are never part of a printed text.
 public struct KafkaConfig: Sendable, Hashable, ExpressibleByDictionaryLiteral, CustomStringConvertible {
     /// Properties in insertion order.
     public private(set) var entries: [(key: String, value: String)] = []
@@ -51,11 +52,17 @@ public struct KafkaConfig: Sendable, Hashable, ExpressibleByDictionaryLiteral, C
     }
 
     public var description: String {
-        entries.map { e in
-            let secret = e.key.contains("password") || e.key.contains("secret")
-            return "\(e.key)=\(secret ? "***" : e.value)"
-        }.joined(separator: ", ")
+        entries.map { e in "\(e.key)=\(SensitiveProperty.isSensitive(e.key) ? SensitiveProperty.mask : e.value)" }
+            .joined(separator: ", ")
     }
+
+    /// The values of the sensitive properties (`SensitiveProperty`), to remove from printed text.
+    public var secretValues: [String] {
+        entries.filter { SensitiveProperty.isSensitive($0.key) }.map(\.value)
+    }
+
+    /// `text` with the values of this configuration's sensitive properties masked.
+    public func redact(_ text: String) -> String { SensitiveProperty.redact(text, secrets: secretValues) }
 
     public static func == (lhs: KafkaConfig, rhs: KafkaConfig) -> Bool {
         lhs.entries.elementsEqual(rhs.entries) { $0.key == $1.key && $0.value == $1.value }
@@ -81,7 +88,7 @@ public struct KafkaConfig: Sendable, Hashable, ExpressibleByDictionaryLiteral, C
                 rd_kafka_conf_destroy(conf)
                 let kind = res == RD_KAFKA_CONF_UNKNOWN ? "unknown configuration property" : "invalid configuration value"
                 let detail = String(decoding: errstr.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                throw KafkaError(code: .invalidArgument, message: "\(kind) '\(key)': \(detail)", key: key)
+                throw KafkaError(code: .invalidArgument, message: redact("\(kind) '\(key)': \(detail)"), key: key)
             }
         }
         return conf

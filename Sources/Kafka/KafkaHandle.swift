@@ -13,6 +13,8 @@ final class CallbackContext: @unchecked Sendable {
     /// that can hang while the group terminates).
     let cooperativeRebalance: Bool
     private let rebalance = Locked<(@Sendable (RebalanceEvent) -> Void)?>(nil)
+    /// Values of the handle's sensitive properties, masked in librdkafka's log lines and errors.
+    let secrets = Locked<[String]>([])
 
     init(
         logger: Logger,
@@ -53,6 +55,7 @@ final class KafkaHandle: @unchecked Sendable {
         installErrorCallback: Bool = true, configure: (OpaquePointer) -> Void = { _ in }
     ) throws(KafkaError) {
         let conf = try config.makeNative()
+        context.secrets.set(config.secretValues)
         let ref = Unmanaged.passRetained(context)
         rd_kafka_conf_set_opaque(conf, ref.toOpaque())
         rd_kafka_conf_set_log_cb(conf, kafkaLogCallback)
@@ -63,7 +66,7 @@ final class KafkaHandle: @unchecked Sendable {
         guard let rk = rd_kafka_new(type, conf, &errstr, errstr.count) else {
             rd_kafka_conf_destroy(conf)  // not consumed on failure
             ref.release()
-            throw KafkaError(code: .invalidArgument, message: "rd_kafka_new failed: \(String(cBuffer: errstr))")
+            throw KafkaError(code: .invalidArgument, message: config.redact("rd_kafka_new failed: \(String(cBuffer: errstr))"))
         }
         self.rk = rk
         self.context = context
@@ -92,7 +95,7 @@ private let kafkaLogCallback: @convention(c) (OpaquePointer?, Int32, UnsafePoint
     rk, level, fac, buf in
     guard let rk, let ctx = CallbackContext.from(rd_kafka_opaque(rk)) else { return }
     let facility = fac.map { String(cString: $0) } ?? "-"
-    let text = buf.map { String(cString: $0) } ?? ""
+    let text = SensitiveProperty.redact(buf.map { String(cString: $0) } ?? "", secrets: ctx.secrets.current)
     let swiftLevel: Logger.Level = switch level {
     case ...2: .critical
     case 3: .error
@@ -107,7 +110,8 @@ private let kafkaLogCallback: @convention(c) (OpaquePointer?, Int32, UnsafePoint
 private let kafkaErrorCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void = {
     rk, err, reason, opaque in
     guard let ctx = CallbackContext.from(opaque) else { return }
-    var error = KafkaError(code: KafkaErrorCode(rawValue: err), message: reason.map { String(cString: $0) })
+    let message = reason.map { SensitiveProperty.redact(String(cString: $0), secrets: ctx.secrets.current) }
+    var error = KafkaError(code: KafkaErrorCode(rawValue: err), message: message)
     if error.code == .fatal, let rk {
         var errstr = [CChar](repeating: 0, count: 512)
         let underlying = rd_kafka_fatal_error(rk, &errstr, errstr.count)

@@ -33,6 +33,31 @@ import Testing
         }
     }
 
+    @Test func sensitiveValuesAreMaskedInTheDescription() {
+        let config: KafkaConfig = [
+            "sasl.password": "pw-1", "consumer.ssl.key.password": "pw-2", "ssl.key.pem": "pem-3",
+            "sasl.oauthbearer.client.secret": "sec-4", "sasl.username": "alice",
+        ]
+        #expect(config.description.contains("sasl.username=alice"))
+        for secret in ["pw-1", "pw-2", "pem-3", "sec-4"] { #expect(!config.description.contains(secret)) }
+        #expect(config.redact("auth failed for pw-1 / sec-4") == "auth failed for *** / ***")
+        #expect(SensitiveProperty.isSensitive("producer.ssl.keystore.password"))
+        #expect(!SensitiveProperty.isSensitive("ssl.key.location"))
+    }
+
+    /// librdkafka refuses a private key it cannot parse when the client is created; the error names
+    /// the property and never carries the key material.
+    @Test func unusablePrivateKeyIsReportedWithoutItsValue() {
+        let pem = "-----BEGIN PRIVATE KEY-----\nnot-a-real-key-7f3a9c\n-----END PRIVATE KEY-----"
+        let config: KafkaConfig = ["bootstrap.servers": "127.0.0.1:1", "security.protocol": "ssl", "ssl.key.pem": pem]
+        #expect {
+            _ = try KafkaProducer(config: config, logger: TestSupport.logger) { _ in }
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("ssl.key.pem") && !text.contains("not-a-real-key-7f3a9c")
+        }
+    }
+
     @Test func errorCodeNames() {
         #expect(KafkaErrorCode.queueFull.name == "_QUEUE_FULL")
         #expect(KafkaErrorCode.notLeaderForPartition.name == "NOT_LEADER_FOR_PARTITION")

@@ -47,6 +47,13 @@ final class DeployFilesTests: XCTestCase {
         XCTAssertGreaterThan(pod.stopTimeout, pod.shutdownTimeout, "terminationGracePeriodSeconds must exceed --shutdown-timeout")
         XCTAssertEqual(pod.values["--metrics-port"], pod.containerPort, "probes and scraping use the metrics port")
     }
+
+    /// The metrics port is never bound to every interface: loopback under systemd, the pod's own
+    /// address (downward API) in Kubernetes.
+    func testMetricsPortIsNotBoundToAllInterfaces() throws {
+        XCTAssertEqual(try DeployFile.systemdUnit().values["--metrics-host"], "127.0.0.1")
+        XCTAssertEqual(try DeployFile.kubernetesDeployment().values["--metrics-host"], "<fieldRef status.podIP>")
+    }
 }
 
 /// A serve command line read from one of the deploy files, with its variables expanded.
@@ -98,6 +105,14 @@ struct DeployFile {
             for line in lines[(data + 1)...] {
                 guard line.hasPrefix("  "), let colon = line.firstIndex(of: ":") else { break }
                 env[line[..<colon].trimmingCharacters(in: .whitespaces)] = unquote(line[line.index(after: colon)...])
+            }
+        }
+        // Variables from the downward API (`valueFrom: fieldRef`) stand for `<fieldRef PATH>`.
+        for (index, line) in lines.enumerated() where line.trimmingCharacters(in: .whitespaces).hasPrefix("- name: ") {
+            let name = line.trimmingCharacters(in: .whitespaces).dropFirst("- name: ".count)
+            if let ref = lines[(index + 1)..<min(index + 4, lines.count)].first(where: { $0.contains("fieldPath:") }),
+               let path = ref.split(separator: "fieldPath:").last?.split(separator: "}").first {
+                env[String(name)] = "<fieldRef \(path.trimmingCharacters(in: .whitespaces))>"
             }
         }
         guard let argsLine = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "args:" }) else {

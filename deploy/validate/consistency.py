@@ -72,6 +72,13 @@ check("compose serve passes the systemd unit's flags", flag_names(serve_cmd) == 
       f"compose {sorted(flag_names(serve_cmd))} vs unit {sorted(systemd_serve_flags())}")
 check("compose serve flags exist in the CLI", flag_names(serve_cmd) <= known, str(sorted(flag_names(serve_cmd) - known)))
 
+# The metrics port: loopback (or a chosen address) under systemd, the pod IP in Kubernetes.
+unit_env = dict(l.split("=", 1) for l in (DEPLOY / "systemd" / "fastbert-serve.env").read_text().splitlines()
+                if "=" in l and not l.startswith("#"))
+unit_host = next(a.split("=", 1)[1] for a in next(l for l in (DEPLOY / "systemd" / "fastbert-serve.service").read_text()
+                 .splitlines() if l.startswith("ExecStart=")).split() if a.startswith("--metrics-host="))
+check("systemd unit binds metrics to 127.0.0.1", unit_host.replace("${FASTBERT_METRICS_HOST}", unit_env.get("FASTBERT_METRICS_HOST", "")) == "127.0.0.1", unit_host)
+
 # Kubernetes: ScaledObject <-> Deployment/ConfigMap <-> replay Job.
 k8s = DEPLOY / "kubernetes"
 serve_docs = load_all(k8s / "fastbert-serve.yaml")
@@ -86,6 +93,12 @@ check("ScaledObject reads the ConfigMap's brokers, group and topic",
       f"{trigger} vs {config}")
 check("ScaledObject limits to partitions with lag", trigger.get("limitToPartitionsWithLag") == "true"
       and trigger.get("allowIdleConsumers", "false") == "false")
+
+serve_container = deployment["spec"]["template"]["spec"]["containers"][0]
+pod_ip_vars = {e["name"] for e in serve_container.get("env", [])
+               if e.get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") == "status.podIP"}
+pod_host = next((a.split("=", 1)[1] for a in serve_container["args"] if a.startswith("--metrics-host=")), "")
+check("Deployment binds metrics to the pod IP (downward API)", pod_host in {f"$({v})" for v in pod_ip_vars}, pod_host)
 
 job = kind(load_all(k8s / "fastbert-replay-job.yaml"), "Job")
 spec = job["spec"]

@@ -12,13 +12,14 @@ struct LoggingOptions: ParsableArguments {
         }
     }
 
-    /// Sends logs to stderr at the chosen level (librdkafka's own logs at warning and above).
+    /// Sends logs to stderr at the chosen level (librdkafka's own logs at warning and above), with
+    /// every known secret masked (`Secrets`).
     func bootstrap(label: String) -> Logger {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { name in
             var handler = StreamLogHandler.standardError(label: name)
             handler.logLevel = name.hasPrefix("kafka") ? max(level, .warning) : level
-            return handler
+            return RedactingLogHandler(inner: handler)
         }
         return Logger(label: label)
     }

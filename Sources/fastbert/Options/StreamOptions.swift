@@ -70,37 +70,3 @@ struct RecordProcessingOptions: ParsableArguments {
             decoder: input.decoder, routing: OutputRouting(outputTopic: outputTopic, deadLetterTopic: stream.dlqTopic))
     }
 }
-
-/// Where the Kafka cluster is and the extra librdkafka properties for its clients.
-struct KafkaOptions: ParsableArguments {
-    @Option(help: "Bootstrap servers, HOST:PORT[,HOST:PORT...] (required by serve and replay).")
-    var brokers: String?
-
-    @Option(help: "librdkafka property KEY=VALUE for both clients (prefix consumer. or producer. for one); repeatable.")
-    var kafka: [String] = []
-
-    func validate() throws { _ = try properties() }
-
-    /// The bootstrap servers, for the commands that cannot run without them.
-    func requiredBrokers() throws -> String {
-        guard let brokers, !brokers.isEmpty else { throw ValidationError("--brokers is required") }
-        return brokers
-    }
-
-    /// Bootstrap servers and `--kafka` properties as one client configuration.
-    func clientConfig() throws -> KafkaConfig {
-        var config = KafkaConfig(bootstrapServers: try requiredBrokers())
-        for (key, value) in try properties() { config[key] = value }
-        return config
-    }
-
-    /// The `--kafka` options as (key, value) pairs.
-    func properties() throws -> [(String, String)] {
-        try kafka.map { item in
-            guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
-                throw ValidationError("--kafka expects KEY=VALUE, got '\(item)'")
-            }
-            return (String(item[..<eq]), String(item[item.index(after: eq)...]))
-        }
-    }
-}

@@ -22,7 +22,8 @@ final class ChildProcess: @unchecked Sendable {
         return candidates[0].appendingPathComponent("fastbert").path
     }
 
-    init(_ arguments: [String]) throws {
+    /// `environment` entries are added to this process's environment.
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
         let dir = NSTemporaryDirectory() + "fastbert-child-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         stdoutPath = dir + "/stdout"
@@ -35,6 +36,9 @@ final class ChildProcess: @unchecked Sendable {
         }
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
         process.standardError = FileHandle(forWritingAtPath: stderrPath)
         try process.run()
