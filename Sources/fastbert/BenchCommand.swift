@@ -22,18 +22,18 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Write the results as JSON to this file.")
     var json: String?
 
+    @Flag(help: "Serve timing requests read from stdin, one JSON object a line (see BenchRequests.swift; used by scripts/bench-compare).")
+    var requests = false
+
     func run() throws {
         let loaded = try ModelDirectory.load(model.model)
+        if requests { return try BenchRequestLoop(model: loaded, threads: threads.threads).run() }
         let threads = threads.threads, batchSize = batch.maxBatch
         let config = loaded.config
         guard length >= 2, length <= config.maxPositions else {
             throw ValidationError("--length must be in 2...\(config.maxPositions)")
         }
-        let tokens = batchSize * length
-        // sgemm on the encoder's own shapes: the four dense products of one layer.
-        let shapes = [(tokens, 3 * config.hiddenSize, config.hiddenSize), (tokens, config.hiddenSize, config.hiddenSize),
-                      (tokens, config.intermediateSize, config.hiddenSize), (tokens, config.hiddenSize, config.intermediateSize)]
-        let gemm = GemmWorkload(shapes: shapes)
+        let gemm = GemmWorkload(layerShapes: config, tokens: batchSize * length)
         let encoder = Encoder(model: loaded, threads: threads)
         var rng = SeededRandom(seed: 1)
         let sequences = (0..<batchSize).map { _ in
@@ -96,6 +96,12 @@ final class GemmWorkload {
         a = [Float](repeating: 0.5, count: shapes.map { $0.0 * $0.2 }.max() ?? 0)
         b = [Float](repeating: 0.25, count: shapes.map { $0.1 * $0.2 }.max() ?? 0)
         c = [Float](repeating: 0, count: shapes.map { $0.0 * $0.1 }.max() ?? 0)
+    }
+
+    /// sgemm on the encoder's own shapes: the four dense products of one layer on `tokens` rows.
+    convenience init(layerShapes config: BertConfig, tokens: Int) {
+        let h = config.hiddenSize, ff = config.intermediateSize
+        self.init(shapes: [(tokens, 3 * h, h), (tokens, h, h), (tokens, ff, h), (tokens, h, ff)])
     }
 
     func run() {

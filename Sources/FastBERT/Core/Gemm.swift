@@ -17,20 +17,25 @@ public func gemm(
 }
 
 /// y[rows, out] = x[rows, in] * W^T with W stored [out, in] (the Hugging Face layout), plus bias.
-/// The bias is written first and accumulated into (beta 1): one pass over y instead of
-/// OpenBLAS zeroing it and a second pass adding the bias.
+/// With `columns`, only those output columns (rows of W) are computed, in place in the full-width y,
+/// so threads can share one product by columns. The bias is written first and accumulated into
+/// (beta 1): one pass over y instead of OpenBLAS zeroing it and a second pass adding the bias.
 public func linear(
-    _ x: UnsafePointer<Float>, rows: Int, weight: Tensor, bias: Tensor?, into y: UnsafeMutablePointer<Float>
+    _ x: UnsafePointer<Float>, rows: Int, weight: Tensor, bias: Tensor?, columns: Range<Int>? = nil,
+    into y: UnsafeMutablePointer<Float>
 ) {
     let outFeatures = weight.shape[0], inFeatures = weight.shape[1]
-    guard rows > 0 else { return }
+    let columns = columns ?? 0..<outFeatures
+    guard rows > 0, !columns.isEmpty else { return }
+    let first = columns.lowerBound
     if let bias {
         bias.data.withUnsafeBufferPointer { v in
-            for r in 0..<rows { (y + r * outFeatures).update(from: v.baseAddress!, count: outFeatures) }
+            for r in 0..<rows { (y + r * outFeatures + first).update(from: v.baseAddress! + first, count: columns.count) }
         }
     }
     weight.data.withUnsafeBufferPointer { w in
-        gemm(transB: true, m: rows, n: outFeatures, k: inFeatures,
-             a: x, lda: inFeatures, b: w.baseAddress!, ldb: inFeatures, beta: bias == nil ? 0 : 1, c: y, ldc: outFeatures)
+        gemm(transB: true, m: rows, n: columns.count, k: inFeatures, a: x, lda: inFeatures,
+             b: w.baseAddress! + first * inFeatures, ldb: inFeatures, beta: bias == nil ? 0 : 1, c: y + first,
+             ldc: outFeatures)
     }
 }

@@ -1,7 +1,7 @@
 /// The BERT encoder over packed batches, with reusable scratch buffers.
 /// With `threads` > 1 a layer runs as that many shards of whole sequences, each on its own
-/// thread with single-threaded OpenBLAS, joined once per layer; a lone sequence uses
-/// multi-threaded OpenBLAS instead (see `MatrixThreads`). (Splitting a layer into more, smaller shards handed out
+/// thread with single-threaded OpenBLAS, joined once per layer; a lone sequence shares every
+/// product among the threads instead (`encoderLayerForwardSplit`). (Splitting a layer into more, smaller shards handed out
 /// dynamically measured slower: 0.77-0.80x sgemm against 0.83-0.86x, and no better under load.)
 /// Not thread-safe: one caller at a time.
 public final class Encoder {
@@ -40,6 +40,10 @@ public final class Encoder {
     }
 
     func layer(_ index: Int, hidden: UnsafeMutablePointer<Float>, tokens: Int, starts: [Int], lengths: [Int]) {
+        if lengths.count == 1, threads > 1 {
+            matrixThreads.sharded(threads)
+            return encoderLayerForwardSplit(layers[index], hidden: hidden, tokens: tokens, config: config, scratch: scratch)
+        }
         let shards = shardSequences(lengths: lengths, tokens: tokens, shards: threads)
         matrixThreads.sharded(shards.count)
         let rows = UncheckedSendable(hidden)

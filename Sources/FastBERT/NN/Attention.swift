@@ -1,17 +1,18 @@
-/// Multi-head self-attention over packed sequences, one sequence at a time.
+/// Multi-head self-attention over packed sequences, one sequence at a time, for the heads
+/// `headRange` of `heads` (all of them unless threads share a sequence by heads).
 /// `qkv` rows hold [Q | K | V] (width 3 * heads * headSize); `context` rows receive the
 /// concatenated heads (width heads * headSize). Sequence s starts at row `starts[s] - base`.
 /// `scores` needs maxLength^2 floats.
 func packedSelfAttention(
     qkv: UnsafePointer<Float>, starts: [Int], lengths: [Int], sequences: Range<Int>, base: Int,
-    heads: Int, headSize: Int, context: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>
+    heads: Int, headRange: Range<Int>? = nil, headSize: Int, context: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>
 ) {
     let width = heads * headSize
     let qkvStride = 3 * width
     let scale = 1 / Float(headSize).squareRoot()
     for s in sequences {
         let start = starts[s] - base, n = lengths[s]
-        for head in 0..<heads {
+        for head in headRange ?? 0..<heads {
             let q = qkv + start * qkvStride + head * headSize
             let k = q + width
             let v = q + 2 * width

@@ -49,15 +49,35 @@ func encoderLayerForward(
     linear(hidden, rows: tokens, weight: layer.qkv.weight, bias: layer.qkv.bias, into: qkv)
     packedSelfAttention(qkv: qkv, starts: starts, lengths: lengths, sequences: sequences, base: base,
                         heads: config.numHeads, headSize: config.headSize, context: context, scores: scores)
-    linear(context, rows: tokens, weight: layer.attentionOutput.weight, bias: layer.attentionOutput.bias, into: projected)
-    addInPlace(hidden, projected, count: tokens * h)
-    layerNormRows(hidden, rows: tokens, cols: h, gamma: layer.attentionNorm.gamma, beta: layer.attentionNorm.beta,
-                  eps: config.layerNormEps)
+    linear(context, rows: tokens, weight: layer.attentionOutput.weight, bias: nil, into: projected)
+    sublayerEnding(projected, dense: layer.attentionOutput, norm: layer.attentionNorm, residual: hidden, rows: tokens,
+                   eps: config.layerNormEps)
 
-    linear(hidden, rows: tokens, weight: layer.intermediate.weight, bias: layer.intermediate.bias, into: intermediate)
-    geluInPlace(intermediate, count: tokens * ff)
-    linear(intermediate, rows: tokens, weight: layer.output.weight, bias: layer.output.bias, into: projected)
-    addInPlace(hidden, projected, count: tokens * h)
-    layerNormRows(hidden, rows: tokens, cols: h, gamma: layer.outputNorm.gamma, beta: layer.outputNorm.beta,
-                  eps: config.layerNormEps)
+    linear(hidden, rows: tokens, weight: layer.intermediate.weight, bias: nil, into: intermediate)
+    biasGelu(intermediate, rows: tokens, dense: layer.intermediate, columns: 0..<ff)
+    linear(intermediate, rows: tokens, weight: layer.output.weight, bias: nil, into: projected)
+    sublayerEnding(projected, dense: layer.output, norm: layer.outputNorm, residual: hidden, rows: tokens,
+                   eps: config.layerNormEps)
+}
+
+/// residual <- LayerNorm(residual + product + dense.bias): a post-LN sublayer's ending, one pass.
+func sublayerEnding(
+    _ product: UnsafePointer<Float>, dense: LinearWeights, norm: LayerNormWeights, residual: UnsafeMutablePointer<Float>,
+    rows: Int, eps: Float
+) {
+    dense.bias.data.withUnsafeBufferPointer { bias in
+        norm.gamma.data.withUnsafeBufferPointer { gamma in
+            norm.beta.data.withUnsafeBufferPointer { beta in
+                biasResidualLayerNormRows(product, bias: bias.baseAddress!, residual: residual, rows: rows,
+                                          cols: dense.outFeatures, gamma: gamma.baseAddress!, beta: beta.baseAddress!, eps: eps)
+            }
+        }
+    }
+}
+
+/// y[:, columns] <- GELU(y[:, columns] + dense.bias[columns]) for y of width dense.outFeatures.
+func biasGelu(_ y: UnsafeMutablePointer<Float>, rows: Int, dense: LinearWeights, columns: Range<Int>) {
+    dense.bias.data.withUnsafeBufferPointer { bias in
+        biasGeluRows(y, rows: rows, stride: dense.outFeatures, columns: columns, bias: bias.baseAddress!)
+    }
 }

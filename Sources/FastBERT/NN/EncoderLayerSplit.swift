@@ -1,0 +1,54 @@
+/// One layer on a lone sequence with every product shared by `scratch.count` threads: the QKV
+/// product and attention by heads, the other products by output columns, each thread on
+/// single-threaded OpenBLAS packing only its slice of the weights. Sharding whole sequences
+/// leaves a lone sequence to one shard (multi-threaded OpenBLAS on it measured 0.67-0.88x ONNX
+/// Runtime at batch 1). The LayerNorm endings run on the calling thread between the joins.
+func encoderLayerForwardSplit(
+    _ layer: EncoderLayerRuntime, hidden: UnsafeMutablePointer<Float>, tokens: Int, config: BertConfig,
+    scratch: [EncoderScratch]
+) {
+    let h = config.hiddenSize, ff = config.intermediateSize, d = config.headSize, parts = scratch.count
+    let qkv = scratch[0].qkv.reserve(tokens * 3 * h)
+    let context = scratch[0].context.reserve(tokens * h)
+    let projected = scratch[0].projected.reserve(tokens * h)
+    let intermediate = scratch[0].intermediate.reserve(tokens * ff)
+    let scores = scratch.map { UncheckedSendable($0.scores.reserve(tokens * tokens)) }
+    let shared = UncheckedSendable((hidden: hidden, qkv: qkv, context: context, projected: projected,
+                                    intermediate: intermediate))
+
+    parallelFor(parts, threads: parts) { k in
+        let p = shared.value, heads = part(config.numHeads, k, of: parts)
+        for block in 0..<3 {
+            let columns = (block * h + heads.lowerBound * d)..<(block * h + heads.upperBound * d)
+            linear(p.hidden, rows: tokens, weight: layer.qkv.weight, bias: layer.qkv.bias, columns: columns, into: p.qkv)
+        }
+        packedSelfAttention(qkv: p.qkv, starts: [0], lengths: [tokens], sequences: 0..<1, base: 0,
+                            heads: config.numHeads, headRange: heads, headSize: d, context: p.context,
+                            scores: scores[k].value)
+    }
+    parallelFor(parts, threads: parts) { k in
+        let p = shared.value
+        linear(p.context, rows: tokens, weight: layer.attentionOutput.weight, bias: nil,
+               columns: part(h, k, of: parts, multiple: 8), into: p.projected)
+    }
+    sublayerEnding(projected, dense: layer.attentionOutput, norm: layer.attentionNorm, residual: hidden, rows: tokens,
+                   eps: config.layerNormEps)
+    parallelFor(parts, threads: parts) { k in
+        let p = shared.value, columns = part(ff, k, of: parts, multiple: 8)
+        linear(p.hidden, rows: tokens, weight: layer.intermediate.weight, bias: nil, columns: columns, into: p.intermediate)
+        biasGelu(p.intermediate, rows: tokens, dense: layer.intermediate, columns: columns)
+    }
+    parallelFor(parts, threads: parts) { k in
+        let p = shared.value
+        linear(p.intermediate, rows: tokens, weight: layer.output.weight, bias: nil,
+               columns: part(h, k, of: parts, multiple: 8), into: p.projected)
+    }
+    sublayerEnding(projected, dense: layer.output, norm: layer.outputNorm, residual: hidden, rows: tokens,
+                   eps: config.layerNormEps)
+}
+
+/// Part k of `parts` near-equal parts of 0..<count, boundaries on multiples of `multiple` where possible.
+func part(_ count: Int, _ k: Int, of parts: Int, multiple: Int = 1) -> Range<Int> {
+    let bound = { (i: Int) in min(count, (count * i / parts + multiple - 1) / multiple * multiple) }
+    return bound(k)..<(k + 1 == parts ? count : bound(k + 1))
+}
