@@ -8,7 +8,7 @@ import XCTest
 final class RebalanceTests: XCTestCase {
     func testMemberJoiningMidStream() async throws {
         let count = 3000
-        let cluster = try KafkaTestSupport.clusterWithInput(brokers: 1, partitions: 4, count: count)
+        let cluster = try KafkaTestSupport.brokerWithInput(brokers: 1, partitions: 4, count: count)
         let first = try ServeHarness(bootstrap: cluster.bootstrapServers, input: "in", output: "out", group: "g-rebalance", maxBatch: 4)
         first.start()
         _ = try KafkaTestSupport.consume(bootstrap: cluster.bootstrapServers, topic: "out", count: 300, timeout: .seconds(60))
@@ -20,7 +20,7 @@ final class RebalanceTests: XCTestCase {
         XCTAssertEqual(Set(outputs.compactMap(\.keyString)).count, count, "every input answered")
         try await first.stop()
         try await second.stop()
-        try KafkaTestSupport.assertCommittedToEnd(cluster, group: "g-rebalance", partitions: 4)
+        try KafkaTestSupport.assertCommittedToEnd(cluster, group: "g-rebalance", partitions: 4, inputs: count)
         let inputsIn = [first, second].map { harness in
             harness.pipeline.metrics.exposition().split(separator: "\n")
                 .first { $0.hasPrefix("fastbert_messages_in_total ") }.flatMap { Int($0.split(separator: " ")[1]) } ?? 0

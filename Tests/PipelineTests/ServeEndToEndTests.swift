@@ -7,11 +7,11 @@ import XCTest
 import FoundationNetworking
 #endif
 
-/// The whole serve path in-process over the mock cluster.
+/// The whole serve path in-process over the mock cluster (or the broker named by FASTBERT_TEST_BROKERS).
 final class ServeEndToEndTests: XCTestCase {
     func testTenThousandMessagesGiveOneOutputEachWithTheEnginesLabels() async throws {
         let count = 10_000, speed: Float = 0.3
-        let cluster = try MockCluster(brokers: 3, logger: KafkaTestSupport.quietLogger)
+        let cluster = try TestBroker(brokers: 3)
         try cluster.createTopic("in", partitions: 4)
         try cluster.createTopic("out", partitions: 4)
         let texts = (0..<count).map(TestModel.sentence)
@@ -68,12 +68,14 @@ final class ServeEndToEndTests: XCTestCase {
         let ready = try await get(port: port, path: "/readyz").1
         XCTAssertEqual(health, 200)
         XCTAssertEqual(ready, 200)
-        try await Task.sleep(for: .seconds(1))
-        let lagText = try await get(port: port, path: "/metrics").0
-        XCTAssertTrue(lagText.contains(#"fastbert_consumer_lag{topic="in",partition="0"} 0"#), lagText)
+        if cluster.isMock {  // lag is computed from the high watermark, which Tansu gets wrong
+            try await Task.sleep(for: .seconds(1))
+            let lagText = try await get(port: port, path: "/metrics").0
+            XCTAssertTrue(lagText.contains(#"fastbert_consumer_lag{topic="in",partition="0"} 0"#), lagText)
+        }
 
         try await serve.stop()
-        try KafkaTestSupport.assertCommittedToEnd(cluster, group: "g-e2e", partitions: 4)
+        try KafkaTestSupport.assertCommittedToEnd(cluster, group: "g-e2e", partitions: 4, inputs: count)
     }
 
     private func get(port: Int, path: String) async throws -> (String, Int) {
