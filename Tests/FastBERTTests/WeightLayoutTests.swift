@@ -134,10 +134,6 @@ final class WeightLayoutTests: XCTestCase {
         let (model, unused) = try ModelDirectory.loadReportingUnused(directory)
         XCTAssertEqual(model.backbone.layers.count, 6)
         XCTAssertEqual(unused, ["embeddings.position_ids", "pooler.dense.bias", "pooler.dense.weight"])
-        let heads = FileManager.default.temporaryDirectory.appendingPathComponent("heads-\(UUID().uuidString).safetensors").path
-        defer { try? FileManager.default.removeItem(atPath: heads) }
-        try ModelHeads.save(model, to: heads)
-        XCTAssertEqual(try ModelHeads.load(backboneDirectory: directory, headsFile: heads).classifiers.count, 6)
     }
 
     static let tinyTensors = [

@@ -1,3 +1,4 @@
+import FastBERT
 import Foundation
 import Kafka
 import XCTest
@@ -5,11 +6,20 @@ import XCTest
 /// `fastbert distill --from-topic`: self-distillation on unlabelled texts read from a topic with
 /// serve's decoder, as a user runs it (the built binary against a mock cluster).
 final class DistillFromTopicTests: XCTestCase {
+    /// The test model with its teacher marked trained: distill refuses a random teacher.
+    static let teacher: String = {
+        let dir = NSTemporaryDirectory() + "fastbert-distill-teacher-\(UUID().uuidString)"
+        var model = try! ModelDirectory.load(TestModel.directory)
+        model.config.fastbert.teacherTrained = true
+        try! ModelDirectory.save(model, to: dir, tokenizerSource: TestModel.directory)
+        return dir
+    }()
+
     func distill(_ cluster: MockCluster, _ extra: [String]) async throws -> (status: Int32?, stdout: String, stderr: String) {
         let out = NSTemporaryDirectory() + "fastbert-distill-topic-\(UUID().uuidString)"
         addTeardownBlock { try? FileManager.default.removeItem(atPath: out) }
         let child = try ChildProcess([
-            "distill", "--model", TestModel.directory, "--brokers", cluster.bootstrapServers, "--epochs", "1",
+            "distill", "--model", Self.teacher, "--brokers", cluster.bootstrapServers, "--epochs", "1",
             "--out", out,
         ] + extra)
         let status = await child.wait(timeout: .seconds(120))
