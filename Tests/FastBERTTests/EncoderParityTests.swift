@@ -6,6 +6,22 @@ import XCTest
 /// The encoder and classifiers against scripts/reference_forward.py (NumPy, float64, padded
 /// batch with an attention mask), so packing, masking and every op are checked independently.
 final class EncoderParityTests: XCTestCase {
+    /// A lone sequence on 2 threads takes the split path (`encoderLayerForwardSplit`: products
+    /// shared by heads and by output columns), checked against the reference on its own.
+    func testLoneSequenceSplitAcrossThreadsMatchesReference() throws {
+        let model = Fixtures.tinyModel()
+        let dir = Fixtures.temporaryDirectory()
+        try ModelDirectory.save(model, to: dir)
+        let sequence = Fixtures.randomSequences(count: 1, vocab: 100, lengths: 37...37, seed: 5)
+        let reference = try Fixtures.referenceForward(modelDirectory: dir, sequences: sequence)
+        let states = try Encoder(model: model, threads: 2).allHiddenStates(PackedBatch(sequence))
+        for (layer, state) in states.enumerated() {
+            let expected = try reference.tensor("hidden.\(layer)")
+            XCTAssertEqual(expected.shape, state.shape)
+            XCTAssertLessThan(Fixtures.maxAbsDifference(state.data, expected.data), 1e-4, "layer \(layer)")
+        }
+    }
+
     func testTinyModelMatchesReferenceIncludingHeads() throws {
         let model = Fixtures.tinyModel()
         let dir = Fixtures.temporaryDirectory()

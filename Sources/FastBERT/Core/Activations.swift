@@ -1,16 +1,18 @@
 import Foundation
 
-/// Exact (erf) GELU in place: x * 0.5 * (1 + erf(x / sqrt 2)).
+/// Exact (erf) GELU: x * 0.5 * (1 + erf(x / sqrt 2)), in 8 lanes and for one value.
+@inline(__always) func gelu(_ v: Float8) -> Float8 { v * 0.5 * (1 + erf8(v * 0.70710678118654752)) }
+@inline(__always) func gelu(_ v: Float) -> Float { v * 0.5 * (1 + erfScalar(v * 0.70710678118654752)) }
+
+/// Exact (erf) GELU in place.
 public func geluInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
-    let invSqrt2: Float = 0.70710678118654752
     var i = 0
     while i + 8 <= count {
-        let v = load8(x + i)
-        store8(v * 0.5 * (1 + erf8(v * invSqrt2)), x + i)
+        store8(gelu(load8(x + i)), x + i)
         i += 8
     }
     while i < count {
-        x[i] = x[i] * 0.5 * (1 + erfScalar(x[i] * invSqrt2))
+        x[i] = gelu(x[i])
         i += 1
     }
 }
@@ -75,6 +77,26 @@ public func scaleInPlace(_ x: UnsafeMutablePointer<Float>, count: Int, by factor
     }
 }
 
+/// row <- (row - mean) / sqrt(var + eps) * gamma + beta, given the row's `sum`; squares summed in 8 lanes.
+@inline(__always) func normalizeRow(
+    _ row: UnsafeMutablePointer<Float>, cols: Int, sum: Float, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, eps: Float
+) {
+    let vectorCols = cols - cols % 8
+    let mean = sum / Float(cols)
+    var squares8 = Float8()
+    for c in stride(from: 0, to: vectorCols, by: 8) {
+        let d = load8(row + c) - mean
+        squares8 += d * d
+    }
+    var squares = squares8.sum()
+    for c in vectorCols..<cols { squares += (row[c] - mean) * (row[c] - mean) }
+    let inv = 1 / (squares / Float(cols) + eps).squareRoot()
+    for c in stride(from: 0, to: vectorCols, by: 8) {
+        store8((load8(row + c) - mean) * inv * load8(gamma + c) + load8(beta + c), row + c)
+    }
+    for c in vectorCols..<cols { row[c] = (row[c] - mean) * inv * gamma[c] + beta[c] }
+}
+
 /// LayerNorm over each row: (x - mean) / sqrt(var + eps) * gamma + beta, in place.
 /// Sums run in 8 lanes (the compiler may not reorder float additions itself).
 public func layerNormRows(
@@ -83,26 +105,13 @@ public func layerNormRows(
     gamma.data.withUnsafeBufferPointer { g in
         beta.data.withUnsafeBufferPointer { b in
             let gammas = g.baseAddress!, betas = b.baseAddress!
-            let vectorCols = cols - cols % 8
             for r in 0..<rows {
-                let row = x + r * cols
+                let row = x + r * cols, vectorCols = cols - cols % 8
                 var sum8 = Float8()
                 for c in stride(from: 0, to: vectorCols, by: 8) { sum8 += load8(row + c) }
                 var sum = sum8.sum()
                 for c in vectorCols..<cols { sum += row[c] }
-                let mean = sum / Float(cols)
-                var squares8 = Float8()
-                for c in stride(from: 0, to: vectorCols, by: 8) {
-                    let d = load8(row + c) - mean
-                    squares8 += d * d
-                }
-                var squares = squares8.sum()
-                for c in vectorCols..<cols { squares += (row[c] - mean) * (row[c] - mean) }
-                let inv = 1 / (squares / Float(cols) + eps).squareRoot()
-                for c in stride(from: 0, to: vectorCols, by: 8) {
-                    store8((load8(row + c) - mean) * inv * load8(gammas + c) + load8(betas + c), row + c)
-                }
-                for c in vectorCols..<cols { row[c] = (row[c] - mean) * inv * g[c] + b[c] }
+                normalizeRow(row, cols: cols, sum: sum, gamma: gammas, beta: betas, eps: eps)
             }
         }
     }

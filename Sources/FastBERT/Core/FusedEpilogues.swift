@@ -4,18 +4,15 @@
 func biasGeluRows(
     _ y: UnsafeMutablePointer<Float>, rows: Int, stride: Int, columns: Range<Int>, bias: UnsafePointer<Float>
 ) {
-    let invSqrt2: Float = 0.70710678118654752
     for r in 0..<rows {
         let row = y + r * stride
         var c = columns.lowerBound
         while c + 8 <= columns.upperBound {
-            let v = load8(row + c) + load8(bias + c)
-            store8(v * 0.5 * (1 + erf8(v * invSqrt2)), row + c)
+            store8(gelu(load8(row + c) + load8(bias + c)), row + c)
             c += 8
         }
         while c < columns.upperBound {
-            let v = row[c] + bias[c]
-            row[c] = v * 0.5 * (1 + erfScalar(v * invSqrt2))
+            row[c] = gelu(row[c] + bias[c])
             c += 1
         }
     }
@@ -23,7 +20,7 @@ func biasGeluRows(
 
 /// residual <- LayerNorm(residual + product + bias) over each of `rows` rows of width `cols`:
 /// the post-LN sublayer ending (bias, residual add and LayerNorm in one pass over `product`).
-/// Sums run in 8 lanes, as in `layerNormRows`.
+/// Sums run in 8 lanes; the normalisation is `layerNormRows`'s (`normalizeRow`).
 func biasResidualLayerNormRows(
     _ product: UnsafePointer<Float>, bias: UnsafePointer<Float>, residual: UnsafeMutablePointer<Float>,
     rows: Int, cols: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, eps: Float
@@ -42,18 +39,6 @@ func biasResidualLayerNormRows(
             row[c] += p[c] + bias[c]
             sum += row[c]
         }
-        let mean = sum / Float(cols)
-        var squares8 = Float8()
-        for c in stride(from: 0, to: vectorCols, by: 8) {
-            let d = load8(row + c) - mean
-            squares8 += d * d
-        }
-        var squares = squares8.sum()
-        for c in vectorCols..<cols { squares += (row[c] - mean) * (row[c] - mean) }
-        let inv = 1 / (squares / Float(cols) + eps).squareRoot()
-        for c in stride(from: 0, to: vectorCols, by: 8) {
-            store8((load8(row + c) - mean) * inv * load8(gamma + c) + load8(beta + c), row + c)
-        }
-        for c in vectorCols..<cols { row[c] = (row[c] - mean) * inv * gamma[c] + beta[c] }
+        normalizeRow(row, cols: cols, sum: sum, gamma: gamma, beta: beta, eps: eps)
     }
 }

@@ -26,11 +26,15 @@ func encoderLayerForwardSplit(
                             heads: config.numHeads, headRange: heads, headSize: d, context: p.context,
                             scores: scores[k].value)
     }
-    parallelFor(parts, threads: parts) { k in
-        let p = shared.value
-        linear(p.context, rows: tokens, weight: layer.attentionOutput.weight, bias: nil,
-               columns: part(h, k, of: parts, multiple: 8), into: p.projected)
+    /// projected <- input * weight^T (no bias: the sublayer ending adds it), by output columns.
+    func project(_ input: UnsafeMutablePointer<Float>, _ weight: Tensor) {
+        let input = UncheckedSendable(input)
+        parallelFor(parts, threads: parts) { k in
+            linear(input.value, rows: tokens, weight: weight, bias: nil, columns: part(h, k, of: parts, multiple: 8),
+                   into: shared.value.projected)
+        }
     }
+    project(context, layer.attentionOutput.weight)
     sublayerEnding(projected, dense: layer.attentionOutput, norm: layer.attentionNorm, residual: hidden, rows: tokens,
                    eps: config.layerNormEps)
     parallelFor(parts, threads: parts) { k in
@@ -38,11 +42,7 @@ func encoderLayerForwardSplit(
         linear(p.hidden, rows: tokens, weight: layer.intermediate.weight, bias: nil, columns: columns, into: p.intermediate)
         biasGelu(p.intermediate, rows: tokens, dense: layer.intermediate, columns: columns)
     }
-    parallelFor(parts, threads: parts) { k in
-        let p = shared.value
-        linear(p.intermediate, rows: tokens, weight: layer.output.weight, bias: nil,
-               columns: part(h, k, of: parts, multiple: 8), into: p.projected)
-    }
+    project(intermediate, layer.output.weight)
     sublayerEnding(projected, dense: layer.output, norm: layer.outputNorm, residual: hidden, rows: tokens,
                    eps: config.layerNormEps)
 }
