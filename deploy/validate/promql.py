@@ -27,10 +27,7 @@ ALERTS = ROOT / "deploy" / "prometheus" / "alerts.yaml"
 
 # Metrics the dashboard and alerts need that Sources/Pipeline does not register yet:
 # name -> (type, label names).
-PENDING = {
-    "fastbert_committed_offset": ("gauge", ["topic", "partition"]),  # last committed offset per partition
-    "fastbert_ready": ("gauge", []),  # 1 while /readyz answers 200, else 0
-}
+PENDING = {}
 # Grafana variables -> a value that keeps the expression valid PromQL (the rate interval spans
 # several of the synthetic series' 5-minute samples).
 VARIABLES = {"__rate_interval": "20m", "__interval": "1m", "__range": "1h", "job": ".+", "instance": ".+"}
@@ -39,11 +36,11 @@ HISTOGRAM_SUFFIXES = ("_bucket", "_sum", "_count")
 
 def registered_metrics():
     """name -> (type, label names) for every metric created with a literal label in Sources/Pipeline."""
-    kinds = {"Counter": "counter", "Gauge": "gauge", "Meter": "gauge", "Timer": "histogram", "Recorder": "histogram"}
+    kinds = {"FloatingPointCounter": "counter", "Counter": "counter", "Gauge": "gauge", "Meter": "gauge", "Timer": "histogram", "Recorder": "histogram"}
     found = {}
     for path in (ROOT / "Sources" / "Pipeline").rglob("*.swift"):
         text = path.read_text()
-        for m in re.finditer(r'\b(Counter|Gauge|Meter|Timer|Recorder)\(\s*label:\s*"(fastbert_\w+)"(.*?)factory:', text, re.S):
+        for m in re.finditer(r'\b(FloatingPointCounter|Counter|Gauge|Meter|Timer|Recorder)\(\s*label:\s*"(fastbert_\w+)"(.*?)factory:', text, re.S):
             labels = re.findall(r'\(\s*"(\w+)"\s*,', m.group(3)) if "dimensions:" in m.group(3) else []
             found[m.group(2)] = (kinds[m.group(1)], labels)
     return found

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Batched early exit with real early termination. All samples run layer by layer; after each
 /// layer whose classifier the exit policy needs, that classifier scores the survivors, those the
 /// policy lets go leave, and the survivors' token rows are compacted so the next layer computes
@@ -57,6 +59,7 @@ public final class EarlyExitEngine {
         guard batch.count > 0 else { return [] }
         let state = hidden.reserve(batch.tokenCount * h)
         let logitRows = logits.reserve(batch.count * labelCount)
+        var clock = DispatchTime.now().uptimeNanoseconds
         encoder.embed(batch, into: state)
         let tracing = traces != nil
 
@@ -68,8 +71,10 @@ public final class EarlyExitEngine {
         for layer in 0..<numLayers {
             encoder.layer(layer, hidden: state, tokens: tokens, starts: starts, lengths: lengths)
             counters.encoderRows[layer] += tokens
+            counters.encoderNanos[layer] += lap(&clock)
             let isLast = layer == numLayers - 1
             guard tracing || policy.evaluates(layer: layer, numLayers: numLayers) else { continue }
+            defer { counters.classifierNanos[layer] += lap(&clock) }
 
             let shards = shardSequences(lengths: lengths, tokens: tokens, shards: encoder.threads)
             encoder.matrixThreads.sharded(shards.count)
@@ -115,5 +120,12 @@ public final class EarlyExitEngine {
             if active.isEmpty { break }
         }
         return results.map { $0! }
+    }
+
+    /// Nanoseconds since `mark`, moving `mark` to now.
+    private func lap(_ mark: inout UInt64) -> UInt64 {
+        let now = DispatchTime.now().uptimeNanoseconds
+        defer { mark = now }
+        return now >= mark ? now - mark : 0
     }
 }

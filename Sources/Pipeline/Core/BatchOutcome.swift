@@ -8,6 +8,8 @@ struct BatchOutcome: Sendable {
     var speed: Float
     var startedNanos: UInt64
     var finishedNanos: UInt64
+    /// The engine's work on this batch (time and rows per layer).
+    var work: EngineCounters? = nil
 }
 
 /// The engine rejected a batch (e.g. token ids outside the vocabulary).

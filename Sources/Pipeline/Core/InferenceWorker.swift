@@ -58,10 +58,10 @@ final class InferenceWorker: @unchecked Sendable {
 
     private func loop(_ engine: EarlyExitEngine, onBatch: @Sendable (BatchOutcome) -> Void) {
         while !aborted.current, let batch = queue.nextBatch(maxCount: maxBatch, maxWait: maxWait) {
-            let started = MonotonicTime.now()
+            let started = MonotonicTime.now(), before = engine.counters
             let predictions = classify(batch, engine: engine)
             onBatch(BatchOutcome(items: batch, predictions: predictions, speed: speed,
-                                 startedNanos: started, finishedNanos: MonotonicTime.now()))
+                                 startedNanos: started, finishedNanos: MonotonicTime.now(), work: engine.counters.since(before)))
         }
     }
 

@@ -110,6 +110,7 @@ final class PipelineCore: @unchecked Sendable {
     private func handle(_ outcome: BatchOutcome) {
         metrics.batchSize.record(outcome.items.count)
         metrics.inference.recordNanoseconds(Int64(clamping: outcome.finishedNanos &- outcome.startedNanos))
+        if let work = outcome.work { metrics.layerTime.record(work) }
         for (item, result) in zip(outcome.items, outcome.predictions) {
             metrics.queueWait.recordNanoseconds(Int64(clamping: outcome.startedNanos &- item.receivedNanos))
             switch result {

@@ -24,6 +24,9 @@ public final class PipelineMetrics: Sendable {
     let possibleDuplicates: Metrics.Counter
     let pausedPartitions: Metrics.Gauge
     let stalledPartitions: Metrics.Gauge
+    /// 1 while /readyz answers 200 (fed by `PipelineHealth.observeReadiness`).
+    let ready: Metrics.Gauge
+    let layerTime: LayerTimeMetrics
     private let produceErrors: [ProduceFailure: Metrics.Counter]
     private let unreadableRecords: [UnreadableRecordAction: Metrics.Counter]
     private let exits: [Metrics.Counter]
@@ -59,6 +62,8 @@ public final class PipelineMetrics: Sendable {
         possibleDuplicates = Metrics.Counter(label: "fastbert_possible_duplicates_total", factory: factory)
         pausedPartitions = Metrics.Gauge(label: "fastbert_paused_partitions", factory: factory)
         stalledPartitions = Metrics.Gauge(label: "fastbert_stalled_partitions", factory: factory)
+        ready = Metrics.Gauge(label: "fastbert_ready", factory: factory)
+        layerTime = LayerTimeMetrics(numLayers: numLayers, factory: factory)
         produceErrors = Dictionary(uniqueKeysWithValues: ProduceFailure.allCases.map {
             ($0, Metrics.Counter(label: "fastbert_produce_errors_total", dimensions: [("class", $0.rawValue)], factory: factory))
         })
@@ -68,6 +73,7 @@ public final class PipelineMetrics: Sendable {
         inFlightBytes.record(0)
         pausedPartitions.record(0)
         stalledPartitions.record(0)
+        ready.record(0)
         exits = (1...max(1, numLayers)).map {
             Metrics.Counter(label: "fastbert_exits_total", dimensions: [("layer", String($0))], factory: factory)
         }
@@ -110,6 +116,21 @@ public final class PipelineMetrics: Sendable {
         Metrics.Gauge(label: "fastbert_consumer_lag",
               dimensions: [("topic", partition.topic), ("partition", String(partition.partition))],
               factory: factory).record(lag)
+    }
+
+    /// The group accepted these commits (next offsets to read); offsets that carry their own
+    /// error or are logical (negative) are left out.
+    func recordCommitted(_ offsets: [TopicPartitionOffset]) {
+        for o in offsets where o.error == nil && o.offset >= 0 {
+            Metrics.Gauge(label: "fastbert_committed_offset",
+                  dimensions: [("topic", o.topic), ("partition", String(o.partition))],
+                  factory: factory).record(o.offset)
+        }
+    }
+
+    /// The model serving (`fastbert_model_info{model="..."} 1`), for the status page and dashboards.
+    func recordModel(id: String) {
+        Metrics.Gauge(label: "fastbert_model_info", dimensions: [("model", id)], factory: factory).record(1)
     }
 
     /// Prometheus text exposition of every metric.

@@ -67,6 +67,8 @@ final class GroupFetchLoop: @unchecked Sendable {
                         logger.warning("async commit failed", metadata: ["error": "\(error)", "offsets": "\(offsets)"])
                         tracker.commitFailed(offsets)
                         metrics.commitFailures.increment()
+                    } else {
+                        metrics.recordCommitted(offsets)
                     }
                 }
                 self.consumer = consumer
@@ -184,6 +186,8 @@ final class GroupFetchLoop: @unchecked Sendable {
             do {
                 try consumer.commit(offsets: offsets, synchronous: synchronous)
                 metrics.commits.increment()
+                // An asynchronous commit's outcome arrives in the consumer's commit callback.
+                if synchronous { metrics.recordCommitted(offsets) }
                 logger.debug("committed", metadata: ["offsets": "\(offsets)", "sync": "\(synchronous)"])
                 return
             } catch {

@@ -19,6 +19,8 @@ public final class ServePipeline: Service, @unchecked Sendable {
         let metrics = metrics ?? PipelineMetrics(numLayers: model.numLayers)
         self.metrics = metrics
         self.health = health
+        metrics.recordModel(id: model.modelId)
+        health.observeReadiness { [ready = metrics.ready] in ready.record($0 ? 1 : 0) }
         loop = GroupFetchLoop(configuration: configuration, model: model, metrics: metrics, health: health, logger: logger)
     }
 
