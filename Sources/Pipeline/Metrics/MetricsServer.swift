@@ -1,10 +1,13 @@
+import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// HTTP endpoint for monitoring: `/metrics` (Prometheus text format), `/healthz` (alive) and
-/// `/readyz` (consuming, no partition stalled); their body is the state plus one line per
-/// stalled partition. A `Service`: runs until graceful shutdown.
+/// HTTP endpoint for monitoring: `/` (the live status page, `StatusPage`), `/metrics`
+/// (Prometheus text format), `/healthz` (alive) and `/readyz` (consuming, no partition
+/// stalled); the last two answer the state plus one line per stalled partition. A `Service`:
+/// runs until graceful shutdown.
 public struct MetricsServer: Service {
     private let host: String
     private let port: Int
@@ -29,10 +32,18 @@ public struct MetricsServer: Service {
     public func run() async throws {
         let router = Router()
         let metrics = self.metrics, health = self.health
+        router.get("/") { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: StatusPage.html)))
+        }
         router.get("metrics") { _, _ -> Response in
             Response(
                 status: .ok,
-                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                headers: [
+                    .contentType: "text/plain; version=0.0.4; charset=utf-8",
+                    Self.uptimeHeader: String(format: "%.3f", MonotonicTime.seconds(since: 0)),
+                ],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition())))
         }
         router.get("healthz") { _, _ -> Response in
@@ -53,6 +64,9 @@ public struct MetricsServer: Service {
             logger: logger)
         try await app.run()
     }
+
+    /// Monotonic seconds when /metrics was rendered: the status page's clock for rates.
+    static let uptimeHeader = HTTPField.Name("x-fastbert-uptime")!
 
     private static func status(_ ok: Bool, _ text: String) -> Response {
         Response(
