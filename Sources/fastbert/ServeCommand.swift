@@ -24,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var processing: RecordProcessingOptions
 
-    @Option(help: "Expose /metrics, /healthz, /readyz on this port (0 picks a free port).")
+    @Option(help: "Expose the status page (/), /metrics, /healthz, /readyz on this port (0 picks a free port).")
     var metricsPort: Int?
 
     @Option(help: "Address the metrics endpoint binds to (0.0.0.0 for all interfaces).")

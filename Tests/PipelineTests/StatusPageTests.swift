@@ -82,6 +82,18 @@ final class StatusPageTests: XCTestCase {
         try await serve.stop()
     }
 
+    /// Loaded from a file, the page cannot fetch /metrics: it must say so instead of showing numbers.
+    func testStatusPageSaysUnreachableWhenMetricsCannotBeFetched() throws {
+        let browser = try HeadlessBrowser.require()
+        let file = NSTemporaryDirectory() + "fastbert-status-\(UUID().uuidString).html"
+        try StatusPage.html.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let page = RenderedPage(dom: try browser.dumpDOM("file://" + file, virtualMilliseconds: 3000))
+        XCTAssertEqual(page.text("state"), "unreachable")
+        XCTAssertEqual(page.text("messages-out"), "-")
+        XCTAssertEqual(page.text("polls"), "0")
+    }
+
     func testStatusPageHasNoExternalAssets() {
         let html = StatusPage.html
         for reference in ["src=\"http", "href=\"http", "url(http", "@import", "<link"] {

@@ -190,6 +190,7 @@ function render(s, at) {
 async function poll() {
   try {
     const response = await fetch("/metrics", {cache: "no-store"});
+    if (!response.ok) throw new Error("/metrics answered " + response.status);
     const uptime = parseFloat(response.headers.get("x-fastbert-uptime"));
     const at = Number.isFinite(uptime) ? uptime : performance.now() / 1000;
     const samples = parse(await response.text());
@@ -198,6 +199,7 @@ async function poll() {
     set("polls", String(++polls));
     set("updated", new Date().toLocaleTimeString());
   } catch (e) {
+    // Keep the last numbers, but say they are stale.
     const state = document.getElementById("state");
     state.textContent = "unreachable"; state.className = "bad";
   }
