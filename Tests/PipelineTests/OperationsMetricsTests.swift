@@ -80,3 +80,35 @@ final class OperationsMetricsTests: XCTestCase {
         XCTAssertEqual(serve.metric("fastbert_ready"), 0, "not ready once stopped")
     }
 }
+
+/// After a rebalance only the owner of a partition reports its lag and committed offset.
+final class RevokedPartitionMetricsTests: XCTestCase {
+    func testRevokedPartitionsStopReportingLagAndCommits() async throws {
+        let partitions = 4
+        let cluster = try KafkaTestSupport.clusterWithInput(brokers: 1, partitions: Int32(partitions), count: 400)
+        let first = try ServeHarness(bootstrap: cluster.bootstrapServers, input: "in", output: "out", group: "ops-revoke")
+        first.start()
+        let all = Set(0..<partitions)
+        try await first.waitUntil("first member reports every partition") {
+            Self.partitions(first, "fastbert_consumer_lag") == all && Self.partitions(first, "fastbert_committed_offset") == all
+        }
+        let second = try ServeHarness(bootstrap: cluster.bootstrapServers, input: "in", output: "out", group: "ops-revoke")
+        second.start()
+        try await second.waitUntil("second member got partitions") { !Self.partitions(second, "fastbert_consumer_lag").isEmpty }
+        try await first.waitUntil("each partition reported by one member") {
+            let (a, b) = (Self.partitions(first, "fastbert_consumer_lag"), Self.partitions(second, "fastbert_consumer_lag"))
+            return a.isDisjoint(with: b) && a.union(b) == all
+                && Self.partitions(first, "fastbert_committed_offset").isSubset(of: a)
+        }
+        try await second.stop()
+        try await first.stop()
+    }
+
+    /// Partitions of "in" with a series of `name` in the member's metrics.
+    private static func partitions(_ serve: ServeHarness, _ name: String) -> Set<Int> {
+        Set(ScrapedMetrics(serve.pipeline.metrics.exposition()).series(name).keys.compactMap { key in
+            key.range(of: #"partition="(\d+)""#, options: .regularExpression)
+                .flatMap { Int(key[$0].dropFirst(11).dropLast()) }
+        })
+    }
+}

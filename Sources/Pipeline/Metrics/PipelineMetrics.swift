@@ -128,6 +128,16 @@ public final class PipelineMetrics: Sendable {
         }
     }
 
+    /// Drops the lag and committed-offset series of partitions this member no longer owns, so
+    /// that only the owner reports them (a frozen copy would hide a smaller real lag).
+    func forgetPartitions(_ partitions: [TopicPartition]) {
+        for tp in partitions {
+            let dimensions = [("topic", tp.topic), ("partition", String(tp.partition))]
+            Metrics.Gauge(label: "fastbert_consumer_lag", dimensions: dimensions, factory: factory).destroy()
+            Metrics.Gauge(label: "fastbert_committed_offset", dimensions: dimensions, factory: factory).destroy()
+        }
+    }
+
     /// The model serving (`fastbert_model_info{model="..."} 1`), for the status page and dashboards.
     func recordModel(id: String) {
         Metrics.Gauge(label: "fastbert_model_info", dimensions: [("model", id)], factory: factory).record(1)

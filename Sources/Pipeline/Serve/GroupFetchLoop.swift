@@ -68,7 +68,9 @@ final class GroupFetchLoop: @unchecked Sendable {
                         tracker.commitFailed(offsets)
                         metrics.commitFailures.increment()
                     } else {
-                        metrics.recordCommitted(offsets)
+                        // Not for partitions revoked since (their series were dropped).
+                        let owned = Set(tracker.assignedPartitions)
+                        metrics.recordCommitted(offsets.filter { owned.contains($0.topicPartition) })
                     }
                 }
                 self.consumer = consumer
@@ -167,6 +169,7 @@ final class GroupFetchLoop: @unchecked Sendable {
             if !lost { commit(partitions: partitions, synchronous: true) }
             let dropped = core.revoke(Set(partitions))
             tracker.revoke(partitions)
+            metrics.forgetPartitions(partitions)
             control.reset(partitions, consumer: nil)
             if dropped > 0 { logger.info("dropped \(dropped) queued record(s) of revoked partitions") }
         case .error(let error):

@@ -28,6 +28,8 @@ final class LagMonitor: @unchecked Sendable {
                     guard let marks = try? consumer.watermarks(topic: tp.topic, partition: tp.partition, timeout: .seconds(2)) else { continue }
                     let commitPoint = tracker.commitPoint(tp)
                     let committed = commitPoint == nil ? (try? consumer.committed([tp], timeout: .seconds(2)))?.first?.offset : nil
+                    // Revoked while sampling: its series was dropped and stays dropped.
+                    guard tracker.assignedPartitions.contains(tp) else { continue }
                     metrics.recordLag(Self.lag(marks, commitPoint: commitPoint, committed: committed), partition: tp)
                 }
             }
