@@ -17,6 +17,7 @@ struct ReplayCommand: AsyncParsableCommand {
             filtered by record timestamp.
             """)
 
+    @OptionGroup var config: ConfigFileOptions
     @OptionGroup var kafka: KafkaOptions
 
     @Option(help: "Topic to replay.")

@@ -11,6 +11,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Classify a Kafka topic into an output topic (micro-batched early exit, at-least-once, dead letters, metrics).")
 
+    @OptionGroup var config: ConfigFileOptions
     @OptionGroup var kafka: KafkaOptions
 
     @Option(name: .customLong("input-topic"), help: "Topic to classify (repeat or comma-separate for several).")
