@@ -47,22 +47,7 @@ final class BurstRun: Service, @unchecked Sendable {
     }
 
     func run() async throws {
-        try await withGracefulShutdownHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let thread = Thread { [self] in
-                    do {
-                        try watch()
-                        continuation.resume()
-                    } catch {
-                        continuation.resume(throwing: error)
-                    }
-                }
-                thread.name = "burst-run"
-                thread.start()
-            }
-        } onGracefulShutdown: { [stopRequested] in
-            stopRequested.set(true)
-        }
+        try await runBlocking(named: "burst-run", stop: stopRequested) { [self] in try watch() }
     }
 
     private func watch() throws {
