@@ -52,7 +52,7 @@ struct DemoCommand: AsyncParsableCommand {
             configuration: ServeConfiguration(
                 brokers: cluster.bootstrapServers, inputTopics: [input], group: "fastbert-demo",
                 processing: ProcessingSettings(
-                    speed: speed.speed, maxBatch: batch.maxBatch,
+                    exit: .speed(speed.speed), maxBatch: batch.maxBatch,
                     decoder: InputDecoder(format: .json, textField: "text"),
                     routing: OutputRouting(outputTopic: output, deadLetterTopic: dlq)),
                 kafkaProperties: [("consumer.session.timeout.ms", "6000")]),

@@ -43,22 +43,7 @@ final class PipelineDemoMonitor: Service, @unchecked Sendable {
     var stats: Stats { state.current }
 
     func run() async throws {
-        try await withGracefulShutdownHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let thread = Thread { [self] in
-                    do {
-                        try watch()
-                        continuation.resume()
-                    } catch {
-                        continuation.resume(throwing: error)
-                    }
-                }
-                thread.name = "demo-monitor"
-                thread.start()
-            }
-        } onGracefulShutdown: { [stopRequested] in
-            stopRequested.set(true)
-        }
+        try await runBlocking(named: "demo-monitor", stop: stopRequested) { [self] in try watch() }
     }
 
     private func watch() throws {

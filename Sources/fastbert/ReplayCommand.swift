@@ -17,6 +17,7 @@ struct ReplayCommand: AsyncParsableCommand {
             filtered by record timestamp.
             """)
 
+    @OptionGroup var config: ConfigFileOptions
     @OptionGroup var kafka: KafkaOptions
 
     @Option(help: "Topic to replay.")
@@ -64,12 +65,14 @@ struct ReplayCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.bootstrap(label: "fastbert.replay")
         let bundle = try processing.bundle()
+        let settings = try processing.settings(outputTopic: outputTopic, bundle: bundle)
+        if let warning = processing.exitWarning(bundle: bundle, rule: settings.exit) { logger.warning("\(warning)") }
         let start: ReplayStart = if let fromOffset { .offset(fromOffset) } else { .timestamp(try parseTimestamp(fromTimestamp ?? "0")) }
         let end: ReplayEnd = if let toOffset { .offset(toOffset) } else if let toTimestamp { .timestamp(try parseTimestamp(toTimestamp)) } else { .end }
         let configuration = ReplayConfiguration(
             brokers: try kafka.requiredBrokers(), inputTopic: inputTopic, start: start, end: end,
             partitions: partitions.isEmpty ? nil : partitions,
-            processing: try processing.settings(outputTopic: outputTopic),
+            processing: settings,
             kafkaProperties: try kafka.properties(), showProgress: !noProgress)
         let replay = ReplayPipeline(configuration: configuration, model: bundle, logger: logger)
         try await runServices([replay], logger: logger, shutdownTimeout: configuration.drainTimeout)

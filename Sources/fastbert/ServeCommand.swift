@@ -11,6 +11,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Classify a Kafka topic into an output topic (micro-batched early exit, at-least-once, dead letters, metrics).")
 
+    @OptionGroup var config: ConfigFileOptions
     @OptionGroup var kafka: KafkaOptions
 
     @Option(name: .customLong("input-topic"), help: "Topic to classify (repeat or comma-separate for several).")
@@ -23,6 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
     var group: String = "fastbert"
 
     @OptionGroup var processing: RecordProcessingOptions
+    @OptionGroup var adaptive: AdaptiveSpeedOptions
 
     @Option(help: "Expose the status page (/), /metrics, /healthz, /readyz on this port (0 picks a free port).")
     var metricsPort: Int?
@@ -43,11 +45,13 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.bootstrap(label: "fastbert.serve")
         let bundle = try processing.bundle()
+        let settings = try processing.settings(outputTopic: outputTopic, bundle: bundle, adaptive: adaptive)
+        if let warning = processing.exitWarning(bundle: bundle, rule: settings.exit) { logger.warning("\(warning)") }
         let configuration = ServeConfiguration(
             brokers: try kafka.requiredBrokers(),
             inputTopics: inputTopics.flatMap { $0.split(separator: ",").map(String.init) },
             group: group,
-            processing: try processing.settings(outputTopic: outputTopic),
+            processing: settings,
             kafkaProperties: try kafka.properties(),
             commitInterval: .milliseconds(commitIntervalMs),
             shutdownTimeout: .seconds(shutdownTimeout))

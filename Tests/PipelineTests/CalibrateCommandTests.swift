@@ -49,10 +49,29 @@ final class CalibrateCommandTests: XCTestCase {
         XCTAssertTrue(classify.stderr.contains("has no exit-policy.json; run `fastbert calibrate"), classify.stderr)
     }
 
-    func testServeRefusesACalibratedPolicyInsteadOfIgnoringIt() async throws {
-        let serve = try await run(["serve", "--brokers", "127.0.0.1:1", "--input-topic", "in", "--output-topic", "out",
-                                   "--model", TestModel.directory, "--exit", "calibrated"])
-        XCTAssertNotEqual(serve.status, 0)
-        XCTAssertTrue(serve.stderr.contains("--exit calibrated is not supported by serve and replay yet"), serve.stderr)
+    /// A model whose calibration found nothing that pays: serve says so at startup (here before it
+    /// fails to reach the broker), and refuses to move a calibrated policy with adaptive speed.
+    func testServeLogsAtStartupWhenEarlyExitDoesNotPay() async throws {
+        let (model, data) = try modelAndData()
+        let calibrate = try await run(["calibrate", "--model", model, "--data", data, "--max-drop", "0", "--repeats", "1"])
+        XCTAssertEqual(calibrate.status, 0, calibrate.stderr)
+        let serveArguments = ["serve", "--brokers", "127.0.0.1:1", "--input-topic", "in", "--output-topic", "out", "--model", model]
+        let policy = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: model + "/exit-policy.json")))
+            as? [String: Any]
+        if policy?["pays_off"] as? Bool == true {
+            // Zero budget on a model labelled by its own full depth can still pay; force the verdict.
+            var forced = try XCTUnwrap(policy)
+            forced["pays_off"] = false
+            try JSONSerialization.data(withJSONObject: forced).write(to: URL(fileURLWithPath: model + "/exit-policy.json"))
+        }
+        let serve = try await run(serveArguments + ["--speed", "0.3"])
+        XCTAssertNotEqual(serve.status, 0, "no broker at 127.0.0.1:1")
+        XCTAssertTrue(serve.stderr.contains("early exit does not pay for this model: no exit policy within"), serve.stderr)
+        let fullDepth = try await run(serveArguments + ["--speed", "0"])
+        XCTAssertFalse(fullDepth.stderr.contains("does not pay"), "at full depth there is nothing to warn about")
+
+        let mixed = try await run(serveArguments + ["--exit", "calibrated", "--adaptive-max-speed", "0.5"])
+        XCTAssertNotEqual(mixed.status, 0)
+        XCTAssertTrue(mixed.stderr.contains("cannot be combined with --exit calibrated"), mixed.stderr)
     }
 }

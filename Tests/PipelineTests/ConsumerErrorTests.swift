@@ -63,7 +63,7 @@ final class ConsumerErrorTests: XCTestCase {
         let cluster = try clusterWithCorruptBatch()
         var configuration = ReplayConfiguration(
             brokers: cluster.bootstrapServers, inputTopic: "in", start: .offset(0), end: .end,
-            processing: ProcessingSettings(speed: 0.3, routing: OutputRouting(outputTopic: "out")),
+            processing: ProcessingSettings(exit: .speed(0.3), routing: OutputRouting(outputTopic: "out")),
             kafkaProperties: checkCRCs, showProgress: false)
         let strict = ReplayPipeline(configuration: configuration, model: try TestModel.loaded(), logger: KafkaTestSupport.quietLogger)
         switch strict.runBlocking() {

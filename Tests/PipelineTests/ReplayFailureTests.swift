@@ -9,7 +9,7 @@ final class ReplayFailureTests: XCTestCase {
     private func configuration(_ bootstrap: String, start: ReplayStart = .offset(0)) -> ReplayConfiguration {
         ReplayConfiguration(
             brokers: bootstrap, inputTopic: "in", start: start, end: .end,
-            processing: ProcessingSettings(speed: 0.3, maxBatch: 16, maxWait: .milliseconds(5), routing: OutputRouting(outputTopic: "out")),
+            processing: ProcessingSettings(exit: .speed(0.3), maxBatch: 16, maxWait: .milliseconds(5), routing: OutputRouting(outputTopic: "out")),
             showProgress: false)
     }
 

@@ -9,7 +9,7 @@ final class ReplayTests: XCTestCase {
     private func replay(_ bootstrap: String, output: String, start: ReplayStart, end: ReplayEnd) throws -> ReplaySummary {
         let configuration = ReplayConfiguration(
             brokers: bootstrap, inputTopic: "in", start: start, end: end,
-            processing: ProcessingSettings(speed: 0.3, maxBatch: 16, maxWait: .milliseconds(5),
+            processing: ProcessingSettings(exit: .speed(0.3), maxBatch: 16, maxWait: .milliseconds(5),
                                            routing: OutputRouting(outputTopic: output)),
             showProgress: false)
         let pipeline = ReplayPipeline(configuration: configuration, model: try TestModel.loaded(), logger: KafkaTestSupport.quietLogger)

@@ -5,7 +5,8 @@ struct BatchOutcome: Sendable {
     var items: [WorkItem]
     /// One prediction (or the engine's error for that item) per item.
     var predictions: [Result<Prediction, InferenceFailure>]
-    var speed: Float
+    /// The exit each item ran under.
+    var exits: [AppliedExit]
     var startedNanos: UInt64
     var finishedNanos: UInt64
     /// The engine's work on this batch (time and rows per layer).

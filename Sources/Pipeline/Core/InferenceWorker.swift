@@ -11,17 +11,17 @@ final class InferenceWorker: @unchecked Sendable {
     private let queue: BatchQueue
     private let maxBatch: Int
     private let maxWait: Duration
-    private let speed: Float
+    private let exits: ExitControl
     private let finished = Latch()
     private let aborted = Locked(false)
 
-    init(model: FastBERTModel, queue: BatchQueue, maxBatch: Int, maxWait: Duration, speed: Float, threads: Int) {
+    init(model: FastBERTModel, queue: BatchQueue, maxBatch: Int, maxWait: Duration, exits: ExitControl, threads: Int) {
         self.model = model
         self.threads = threads
         self.queue = queue
         self.maxBatch = maxBatch
         self.maxWait = maxWait
-        self.speed = speed
+        self.exits = exits
     }
 
     /// Builds the engine on the worker thread and starts the loop, which calls `onBatch` for
@@ -59,19 +59,38 @@ final class InferenceWorker: @unchecked Sendable {
     private func loop(_ engine: EarlyExitEngine, onBatch: @Sendable (BatchOutcome) -> Void) {
         while !aborted.current, let batch = queue.nextBatch(maxCount: maxBatch, maxWait: maxWait) {
             let started = MonotonicTime.now(), before = engine.counters
-            let predictions = classify(batch, engine: engine)
-            onBatch(BatchOutcome(items: batch, predictions: predictions, speed: speed,
+            exits.observe(waitNanos: started &- (batch.map(\.receivedNanos).min() ?? started))
+            let current = exits.current
+            let applied = batch.map { item in item.headerSpeed.map(exits.forHeader) ?? current }
+            let predictions = classify(batch, exits: applied, engine: engine)
+            onBatch(BatchOutcome(items: batch, predictions: predictions, exits: applied,
                                  startedNanos: started, finishedNanos: MonotonicTime.now(), work: engine.counters.since(before)))
         }
     }
 
+    /// One engine call per distinct exit in the batch (usually one; records with a speed header
+    /// run apart), results back in batch order.
+    private func classify(_ batch: [WorkItem], exits: [AppliedExit], engine: EarlyExitEngine) -> [Result<Prediction, InferenceFailure>] {
+        var results = [Result<Prediction, InferenceFailure>?](repeating: nil, count: batch.count)
+        var remaining = Array(batch.indices)
+        while let first = remaining.first {
+            let policy = exits[first].policy
+            let group = remaining.filter { exits[$0].policy == policy }
+            remaining.removeAll { exits[$0].policy == policy }
+            for (index, result) in zip(group, classify(group.map { batch[$0] }, policy: policy, engine: engine)) {
+                results[index] = result
+            }
+        }
+        return results.map { $0 ?? .failure(InferenceFailure(message: "engine returned no prediction")) }
+    }
+
     /// The whole batch at once; if the engine rejects it, each item alone, so one bad input
     /// fails only itself.
-    private func classify(_ batch: [WorkItem], engine: EarlyExitEngine) -> [Result<Prediction, InferenceFailure>] {
-        if let all = try? engine.classify(batch.map(\.tokens), speed: speed) { return all.map { .success($0) } }
+    private func classify(_ batch: [WorkItem], policy: ExitPolicy, engine: EarlyExitEngine) -> [Result<Prediction, InferenceFailure>] {
+        if let all = try? engine.classify(batch.map(\.tokens), policy: policy) { return all.map { .success($0) } }
         return batch.map { item in
             do {
-                guard let prediction = try engine.classify([item.tokens], speed: speed).first else {
+                guard let prediction = try engine.classify([item.tokens], policy: policy).first else {
                     return .failure(InferenceFailure(message: "engine returned no prediction"))
                 }
                 return .success(prediction)

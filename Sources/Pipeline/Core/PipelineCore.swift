@@ -18,6 +18,8 @@ final class PipelineCore: @unchecked Sendable {
     private let logger: Logger
     private let queue: BatchQueue
     private let worker: InferenceWorker
+    /// The exit in force; serve's lag monitor feeds it when the speed is adaptive.
+    let exits: ExitControl
     private let publisher: OutputPublisher
     /// Input bytes of valid records from intake until their output is handed to the publisher
     /// (waiting in the queue or in the engine).
@@ -33,13 +35,13 @@ final class PipelineCore: @unchecked Sendable {
         self.metrics = metrics
         self.logger = logger
         queue = BatchQueue(capacity: settings.queueCapacity)
+        exits = ExitControl(rule: settings.exit, numLayers: model.numLayers, metrics: metrics, logger: logger)
         encoder = RecordEncoder(routing: settings.routing, modelId: model.modelId, labels: model.labels, numLayers: model.numLayers)
         publisher = try OutputPublisher(
             config: producerConfig, encoder: encoder, tracker: tracker, metrics: metrics, logger: logger, onFatal: onFatal)
         worker = InferenceWorker(
             model: model.model, queue: queue, maxBatch: settings.maxBatch, maxWait: settings.maxWait,
-            speed: settings.speed, threads: model.threads)
-        metrics.speed.record(Double(settings.speed))
+            exits: exits, threads: model.threads)
     }
 
     /// Builds the engine on its thread and starts inference.
@@ -53,12 +55,18 @@ final class PipelineCore: @unchecked Sendable {
         let received = MonotonicTime.now()
         metrics.messagesIn.increment()
         let ticket = tracker.track(message.topicPartition, offset: message.offset)
+        let headerSpeed = ExitControl.headerSpeed(message)
+        if case .failure(let rejection) = headerSpeed {
+            publisher.publish(encoder.deadLetter(for: message, rejection: rejection, ticket: ticket, receivedNanos: received))
+            return
+        }
         switch settings.decoder.decode(message.value) {
         case .failure(let rejection):
             publisher.publish(encoder.deadLetter(for: message, rejection: rejection, ticket: ticket, receivedNanos: received))
         case .success(let text):
             let tokens = model.tokenIds(text)
-            let item = WorkItem(message: message, ticket: ticket, tokens: tokens, receivedNanos: received)
+            let item = WorkItem(message: message, ticket: ticket, tokens: tokens, receivedNanos: received,
+                                headerSpeed: try? headerSpeed?.get())
             unpublishedBytes.withLock { $0 += item.heldBytes }
             if !queue.push(item) { unpublishedBytes.withLock { $0 -= item.heldBytes } }
         }
@@ -111,13 +119,13 @@ final class PipelineCore: @unchecked Sendable {
         metrics.batchSize.record(outcome.items.count)
         metrics.inference.recordNanoseconds(Int64(clamping: outcome.finishedNanos &- outcome.startedNanos))
         if let work = outcome.work { metrics.layerTime.record(work) }
-        for (item, result) in zip(outcome.items, outcome.predictions) {
+        for ((item, result), exit) in zip(zip(outcome.items, outcome.predictions), outcome.exits) {
             metrics.queueWait.recordNanoseconds(Int64(clamping: outcome.startedNanos &- item.receivedNanos))
             switch result {
             case .success(let prediction):
                 metrics.recordExit(layer: prediction.exitLayer)
                 do {
-                    publisher.publish(try encoder.result(for: item, prediction: prediction, speed: outcome.speed))
+                    publisher.publish(try encoder.result(for: item, prediction: prediction, exit: exit))
                 } catch {
                     deadLetter(item, detail: "cannot encode result: \(error)")
                 }

@@ -10,8 +10,8 @@ public struct ProcessingSettings: Sendable {
         public static let maxInFlightBytes = 64 << 20
     }
 
-    /// Exit threshold on normalized entropy (0: full depth).
-    public var speed: Float
+    /// When records leave the network (a record's own `fastbert-speed` header overrides it).
+    public var exit: ExitRule
     /// Micro-batch size limit.
     public var maxBatch: Int
     /// Micro-batch time limit, from the oldest waiting record.
@@ -29,11 +29,11 @@ public struct ProcessingSettings: Sendable {
     public var routing: OutputRouting
 
     public init(
-        speed: Float = Defaults.speed, maxBatch: Int = Defaults.maxBatch, maxWait: Duration = Defaults.maxWait,
+        exit: ExitRule = .speed(Defaults.speed), maxBatch: Int = Defaults.maxBatch, maxWait: Duration = Defaults.maxWait,
         queueCapacity: Int? = nil, maxInFlightBytes: Int = Defaults.maxInFlightBytes,
         skipUnreadableRecords: Bool = false, decoder: InputDecoder = InputDecoder(), routing: OutputRouting
     ) {
-        self.speed = speed
+        self.exit = exit
         self.maxBatch = max(1, maxBatch)
         self.maxWait = maxWait
         self.queueCapacity = queueCapacity ?? max(64, 4 * max(1, maxBatch))

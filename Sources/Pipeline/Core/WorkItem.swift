@@ -7,6 +7,8 @@ struct WorkItem: Sendable {
     var ticket: AckTicket?
     var tokens: [Int32]
     var receivedNanos: UInt64
+    /// The record's `fastbert-speed` header, which overrides the exit in force.
+    var headerSpeed: Float? = nil
 
     var heldBytes: Int { (message.key?.count ?? 0) + (message.value?.count ?? 0) }
 }

@@ -7,6 +7,8 @@ public enum DeadLetterReason: String, Sendable, CaseIterable, Codable, Hashable 
     case invalidJSON = "invalid_json"
     case missingTextField = "missing_text_field"
     case tooLarge = "too_large"
+    /// A `fastbert-speed` header that is not a number in [0, 1].
+    case invalidHeader = "invalid_header"
     case inferenceFailed = "inference_failed"
     /// The broker refused the result for good (e.g. too large because of the input's key).
     case outputRejected = "output_rejected"

@@ -11,14 +11,14 @@ struct RecordEncoder: Sendable {
     var labels: [String]
     var numLayers: Int
 
-    func result(for item: WorkItem, prediction: Prediction, speed: Float) throws -> OutgoingMessage {
+    func result(for item: WorkItem, prediction: Prediction, exit: AppliedExit) throws -> OutgoingMessage {
         let m = item.message
         let record = ResultRecord(
             label: labels.indices.contains(prediction.label) ? labels[prediction.label] : String(prediction.label),
             labelId: prediction.label,
             probabilities: Dictionary(zip(labels, prediction.probabilities), uniquingKeysWith: { a, _ in a }),
             exitLayer: prediction.exitLayer, numLayers: numLayers, uncertainty: prediction.uncertainty,
-            speed: speed, modelId: modelId, tokens: item.tokens.count,
+            exit: exit.source.rawValue, speed: exit.speed, modelId: modelId, tokens: item.tokens.count,
             source: SourceCoordinates(topic: m.topic, partition: m.partition, offset: m.offset),
             inputTimestampMs: m.timestampMs >= 0 ? m.timestampMs : nil,
             processingLatencyMs: (MonotonicTime.seconds(since: item.receivedNanos) * 1e6).rounded() / 1e3)

@@ -6,7 +6,10 @@ struct ResultRecord: Codable, Sendable {
     var exitLayer: Int
     var numLayers: Int
     var uncertainty: Float
-    var speed: Float
+    /// Where the exit came from: speed, adaptive, calibrated or header.
+    var exit: String
+    /// The entropy threshold in force; nil under a calibrated policy.
+    var speed: Float?
     var modelId: String
     var tokens: Int
     var source: SourceCoordinates
@@ -14,7 +17,7 @@ struct ResultRecord: Codable, Sendable {
     var processingLatencyMs: Double
 
     enum CodingKeys: String, CodingKey {
-        case label, probabilities, uncertainty, speed, tokens, source
+        case label, probabilities, uncertainty, exit, speed, tokens, source
         case labelId = "label_id"
         case exitLayer = "exit_layer"
         case numLayers = "num_layers"

@@ -90,7 +90,9 @@ final class GroupFetchLoop: @unchecked Sendable {
             "output": "\(configuration.processing.routing.outputTopic)", "model": "\(model.modelId)",
         ])
         let lag = LagMonitor()
-        lag.start(consumer: consumer, tracker: tracker, metrics: metrics, interval: configuration.lagInterval)
+        lag.start(consumer: consumer, tracker: tracker, metrics: metrics, interval: configuration.lagSamplingInterval) { [exits = core.exits] in
+            exits.observe(lag: $0)
+        }
         consume(consumer, core: core)
         lag.stop()
         return shutdown(consumer, core: core)

@@ -20,18 +20,24 @@ final class LagMonitor: @unchecked Sendable {
         return max(0, marks.high - resume)
     }
 
-    func start(consumer: KafkaConsumer, tracker: OffsetTracker, metrics: PipelineMetrics, interval: Duration) {
+    /// Each round also hands the total over the partitions it could read to `onTotal`.
+    func start(consumer: KafkaConsumer, tracker: OffsetTracker, metrics: PipelineMetrics, interval: Duration,
+               onTotal: @escaping @Sendable (Int64) -> Void = { _ in }) {
         started.set(true)
         PipelineThread.start(name: "fastbert-lag") { [stopped, finished] in
             while !stopped.wait(timeout: interval) {
+                var total: Int64 = 0
                 for tp in tracker.assignedPartitions {
                     guard let marks = try? consumer.watermarks(topic: tp.topic, partition: tp.partition, timeout: .seconds(2)) else { continue }
                     let commitPoint = tracker.commitPoint(tp)
                     let committed = commitPoint == nil ? (try? consumer.committed([tp], timeout: .seconds(2)))?.first?.offset : nil
                     // Revoked while sampling: its series was dropped and stays dropped.
                     guard tracker.assignedPartitions.contains(tp) else { continue }
-                    metrics.recordLag(Self.lag(marks, commitPoint: commitPoint, committed: committed), partition: tp)
+                    let lag = Self.lag(marks, commitPoint: commitPoint, committed: committed)
+                    metrics.recordLag(lag, partition: tp)
+                    total += lag
                 }
+                onTotal(total)
             }
             finished.signal()
         }

@@ -48,6 +48,12 @@ public struct ServeConfiguration: Sendable {
         self.stallLogInterval = stallLogInterval
     }
 
+    /// Adaptive speed moves once per tick on the lag it last saw, so lag is sampled at least that often.
+    var lagSamplingInterval: Duration {
+        if case .adaptive(let adaptive) = processing.exit { return min(lagInterval, adaptive.tick) }
+        return lagInterval
+    }
+
     var clients: ClientSettings {
         ClientSettings(brokers: brokers, properties: kafkaProperties, maxInFlightBytes: processing.maxInFlightBytes)
     }

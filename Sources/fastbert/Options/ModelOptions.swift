@@ -74,13 +74,13 @@ struct SpeedOptions: ParsableArguments {
         }
     }
 
-    /// The folder's calibrated policy, with its verdict on stderr when it found nothing that pays.
-    static func calibrated(_ bundle: ModelBundle, folder: String) throws -> ExitSetting {
+    /// The folder's calibrated policy, with (`warn`) its verdict on stderr when it found nothing that pays.
+    static func calibrated(_ bundle: ModelBundle, folder: String, warn: Bool = true) throws -> ExitSetting {
         guard let calibrated = bundle.calibratedExit else {
             throw CommandFailure(
                 "--exit calibrated: '\(folder)' has no \(CalibratedExit.fileName); run `fastbert calibrate --model \(folder) --data DEV`")
         }
-        if !calibrated.paysOff { printStatus("warning: \(calibrated.summary)") }
+        if warn, !calibrated.paysOff { printStatus("warning: \(calibrated.summary)") }
         return ExitSetting(name: "calibrated", speed: nil, policy: calibrated.policy)
     }
 }

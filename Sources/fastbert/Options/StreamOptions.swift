@@ -58,15 +58,67 @@ struct RecordProcessingOptions: ParsableArguments {
 
     func bundle() throws -> ModelBundle { try model.bundle(threads: threads, tokens: tokens) }
 
-    /// Serve and replay still take the paper's criterion only; a calibrated policy is refused
-    /// rather than ignored.
-    func settings(outputTopic: String) throws -> ProcessingSettings {
-        guard speed.exit == .speed else {
-            throw CommandFailure("--exit calibrated is not supported by serve and replay yet; use --speed S")
-        }
-        return ProcessingSettings(
-            speed: speed.speed, maxBatch: batch.maxBatch, maxWait: .milliseconds(stream.maxWaitMs),
+    /// The settings for `bundle`; with `adaptive` on (serve only) the speed follows the backlog.
+    func settings(outputTopic: String, bundle: ModelBundle, adaptive: AdaptiveSpeedOptions? = nil) throws -> ProcessingSettings {
+        ProcessingSettings(
+            exit: try exitRule(bundle: bundle, adaptive: adaptive), maxBatch: batch.maxBatch, maxWait: .milliseconds(stream.maxWaitMs),
             maxInFlightBytes: stream.maxInFlightBytes, skipUnreadableRecords: stream.skipUnreadableRecords,
             decoder: input.decoder, routing: OutputRouting(outputTopic: outputTopic, deadLetterTopic: stream.dlqTopic))
+    }
+
+    private func exitRule(bundle: ModelBundle, adaptive: AdaptiveSpeedOptions?) throws -> ExitRule {
+        switch speed.exit {
+        case .calibrated:
+            if adaptive?.adaptiveMaxSpeed != nil {
+                throw CommandFailure("--adaptive-max-speed moves the paper's speed; it cannot be combined with --exit calibrated")
+            }
+            return .calibrated(try SpeedOptions.calibrated(bundle, folder: model.model, warn: false).policy)
+        case .speed:
+            if let adaptive = try adaptive?.setting(baseSpeed: speed.speed) { return .adaptive(adaptive) }
+            return .speed(speed.speed)
+        }
+    }
+
+    /// What a long-running stream should log at startup about this model's early exit: the
+    /// calibration's verdict when it found that nothing beats full depth but the rule exits early.
+    func exitWarning(bundle: ModelBundle, rule: ExitRule) -> String? {
+        guard let calibrated = bundle.calibratedExit, !calibrated.paysOff else { return nil }
+        let exitsEarly = switch rule {
+        case .speed(let speed): speed > 0
+        case .adaptive: true
+        case .calibrated(let policy): policy.exitsEarly(numLayers: bundle.numLayers)
+        }
+        return exitsEarly ? "early exit does not pay for this model: \(calibrated.summary)" : nil
+    }
+}
+
+/// Adaptive speed (serve): the speed rises from --speed towards a maximum while the group lags.
+struct AdaptiveSpeedOptions: ParsableArguments {
+    @Option(help: "Turn on adaptive speed: under backlog the speed rises from --speed up to this value, and falls back as the backlog drains.")
+    var adaptiveMaxSpeed: Float?
+
+    @Option(help: "Consumer lag (records, all assigned partitions) that counts as a backlog for adaptive speed.")
+    var adaptiveTargetLag: Int64 = AdaptiveSpeed.Defaults.targetLag
+
+    @Option(help: "Queue wait (ms, oldest record of a batch) that also counts as a backlog for adaptive speed; unset: lag only.")
+    var adaptiveTargetWaitMs: Int?
+
+    func validate() throws {
+        if let adaptiveMaxSpeed, !(0...1).contains(adaptiveMaxSpeed) {
+            throw ValidationError("--adaptive-max-speed must be in [0, 1]")
+        }
+        guard adaptiveTargetLag >= 1 else { throw ValidationError("--adaptive-target-lag must be at least 1") }
+        if let adaptiveTargetWaitMs, adaptiveTargetWaitMs < 1 {
+            throw ValidationError("--adaptive-target-wait-ms must be at least 1")
+        }
+    }
+
+    func setting(baseSpeed: Float) throws -> AdaptiveSpeed? {
+        guard let adaptiveMaxSpeed else { return nil }
+        guard adaptiveMaxSpeed > baseSpeed else {
+            throw CommandFailure("--adaptive-max-speed \(adaptiveMaxSpeed) must be above --speed \(baseSpeed)")
+        }
+        return AdaptiveSpeed(baseSpeed: baseSpeed, maxSpeed: adaptiveMaxSpeed, targetLag: adaptiveTargetLag,
+                             targetWait: adaptiveTargetWaitMs.map { .milliseconds($0) })
     }
 }

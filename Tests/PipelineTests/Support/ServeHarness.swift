@@ -13,7 +13,7 @@ final class ServeHarness: @unchecked Sendable {
 
     init(
         bootstrap: String, input: String, output: String, group groupId: String, dlq: String? = nil,
-        speed: Float = 0.3, maxBatch: Int = 32, format: InputFormat = .text, maxBytes: Int = 4096,
+        speed: Float = 0.3, exit: ExitRule? = nil, maxBatch: Int = 32, format: InputFormat = .text, maxBytes: Int = 4096,
         metrics: Bool = false, extraKafka: [(String, String)] = [], logger: Logger = KafkaTestSupport.quietLogger,
         configure: (inout ServeConfiguration) -> Void = { _ in }
     ) throws {
@@ -21,7 +21,7 @@ final class ServeHarness: @unchecked Sendable {
         var configuration = ServeConfiguration(
             brokers: bootstrap, inputTopics: [input], group: groupId,
             processing: ProcessingSettings(
-                speed: speed, maxBatch: maxBatch, maxWait: .milliseconds(10),
+                exit: exit ?? .speed(speed), maxBatch: maxBatch, maxWait: .milliseconds(10),
                 decoder: InputDecoder(format: format, textField: "text", maxBytes: maxBytes),
                 routing: OutputRouting(outputTopic: output, deadLetterTopic: dlq)),
             kafkaProperties: KafkaTestSupport.groupProperties + extraKafka,
