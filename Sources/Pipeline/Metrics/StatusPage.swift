@@ -145,7 +145,8 @@ function render(s, at) {
   set("messages-out", fmt(out, 0));
   set("messages-in", fmt(one(s, "fastbert_messages_in_total"), 0));
   set("dead-letters", fmt(pick(s, "fastbert_dead_letters_total").reduce((a, x) => a + x.value, 0), 0));
-  set("speed", fmt(one(s, "fastbert_speed"), 2));
+  const speed = one(s, "fastbert_speed");
+  set("speed", speed !== undefined && speed < 0 ? "calibrated" : fmt(speed, 2));  // -1: a per-layer policy
 
   const exits = byLabel(s, "fastbert_exits_total", "layer");
   const exitSum = Object.values(exits).reduce((a, b) => a + b, 0);
