@@ -6,12 +6,22 @@ enum TokenizerFiles {
         FileManager.default.fileExists(atPath: url.path)
     }
 
+    /// Read with open/read rather than `Data(contentsOf:)`, which leaks its 4 KiB buffer on an
+    /// empty file (found by the tokenizer fuzzer under LeakSanitizer).
     static func bytes(of url: URL) throws(TokenizerError) -> [UInt8] {
         guard exists(url) else { throw .fileNotFound(url) }
-        do {
-            return Array(try Data(contentsOf: url))
-        } catch {
-            throw .unreadableFile(url, reason: error.localizedDescription)
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .unreadableFile(url, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var bytes: [UInt8] = [], chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count == 0 { return bytes }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .unreadableFile(url, reason: String(cString: strerror(errno)))
+            }
+            bytes.append(contentsOf: chunk[0..<count])
         }
     }
 

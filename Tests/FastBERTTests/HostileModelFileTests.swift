@@ -234,6 +234,15 @@ final class HostileModelFileTests: XCTestCase {
         }
     }
 
+    /// The fuzz input Tests/Fuzz/corpus/model/leak-empty-config (LeakSanitizer in the reader).
+    func testEmptyConfigIsRefused() throws {
+        let dir = try savedModel()
+        XCTAssertTrue(FileManager.default.createFile(atPath: dir + "/config.json", contents: Data()))
+        XCTAssertThrowsError(try ModelDirectory.load(dir)) {
+            XCTAssertEqual($0 as? ModelFileError, .badConfig(file: dir + "/config.json", detail: "empty file"))
+        }
+    }
+
     // MARK: labels against heads
 
     func testLabelCountNotMatchingTheLogitsInModelFileIsRefused() throws {

@@ -123,9 +123,12 @@ extension BertConfig {
     /// Parses config.json. Unknown keys are ignored; missing required keys are named in the error.
     public static func load(path: String) throws -> BertConfig {
         let maxBytes = 16 << 20
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maxBytes {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int
+        if let size, size > maxBytes {
             throw ModelFileError.badConfig(file: path, detail: "file is \(size) bytes; a config.json is at most \(maxBytes)")
         }
+        // Refused before reading: Foundation's contents(atPath:) leaks its buffer on an empty file (found by fuzzing).
+        if size == 0 { throw ModelFileError.badConfig(file: path, detail: "empty file") }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ModelFileError.cannotOpen(file: path, reason: "no such file or not readable")
         }

@@ -1,6 +1,7 @@
 /// Checks what a consumer group wrote against what it read, for at-least-once delivery (the
 /// auditor of `fastbert chaos`):
 ///
+/// - every record the input producer had acknowledged is in the input topic (`missingInputs`);
 /// - every input record has an output (`lost` lists those without);
 /// - every output equals the engine's direct result for its input (`mismatches`; an output
 ///   naming no known input counts too);
@@ -58,23 +59,30 @@ public enum DeliveryAudit {
 
     public struct Report: Sendable {
         public var messages = 0
+        public var acknowledged = 0
+        public var missingInputs: [String] = []
         public var outputs = 0
         public var lost: [String] = []
         public var duplicates = 0
         public var unexplainedDuplicates: [String] = []
         public var mismatches: [String] = []
         public var commitViolations: [String] = []
-        public var passed: Bool { lost.isEmpty && unexplainedDuplicates.isEmpty && mismatches.isEmpty && commitViolations.isEmpty }
+        public var passed: Bool {
+            missingInputs.isEmpty && lost.isEmpty && unexplainedDuplicates.isEmpty && mismatches.isEmpty && commitViolations.isEmpty
+        }
     }
 
     private struct Key: Hashable { var partition: Int32; var offset: Int64 }
 
-    /// `redoPoints`: the committed offsets at each moment uncommitted work could be redone.
+    /// `acknowledged`: the input producer's successful delivery reports. `redoPoints`: the
+    /// committed offsets at each moment uncommitted work could be redone.
     public static func run(
-        inputs: [Input], outputs: [Output], samples: [CommitSample], redoPoints: [[Int32: Int64]]
+        acknowledged: [Acknowledged], inputs: [Input], outputs: [Output], samples: [CommitSample], redoPoints: [[Int32: Int64]]
     ) -> Report {
         var report = Report()
         report.messages = inputs.count
+        report.acknowledged = acknowledged.count
+        report.missingInputs = missingInputs(acknowledged: acknowledged, inputs: inputs)
         report.outputs = outputs.count
         var expected: [Key: Expected] = [:]
         for input in inputs { expected[Key(partition: input.partition, offset: input.offset)] = input.expected }

@@ -106,7 +106,7 @@ struct ChaosCommand: ParsableCommand {
             }
         }
         let outputs = try topics.readAll(topics.output)
-        return DeliveryAudit.run(inputs: audited, outputs: outputs.compactMap(ChaosTopics.output),
+        return DeliveryAudit.run(acknowledged: run.acknowledged, inputs: audited, outputs: outputs.compactMap(ChaosTopics.output),
                                  samples: run.samples, redoPoints: run.redoPoints)
     }
 
@@ -117,8 +117,9 @@ struct ChaosCommand: ParsableCommand {
             print("chaos: \(problems.isEmpty ? "ok  " : "FAIL") \(name)\(problems.isEmpty ? "" : " (\(problems.count)): " + problems.prefix(5).joined(separator: "; "))")
             if !problems.isEmpty { failed += 1 }
         }
-        print("chaos: \(figures.produced) acknowledged to the producer, \(report.messages) in the input topic, \(report.outputs) outputs, \(figures.samples.count) commit samples, "
+        print("chaos: \(report.acknowledged) acknowledged to the producer, \(report.messages) in the input topic, \(report.outputs) outputs, \(figures.samples.count) commit samples, "
               + "\(figures.redoPoints.count) redo points, \(String(format: "%.1f", figures.seconds)) s")
+        check("every acknowledged input is in the input topic", report.missingInputs)
         check("every input answered (lost = 0)", report.lost)
         check("outputs equal the engine's direct results", report.mismatches)
         check("duplicates only from uncommitted windows", report.unexplainedDuplicates)
