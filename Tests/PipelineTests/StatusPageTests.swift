@@ -14,7 +14,11 @@ final class StatusPageTests: XCTestCase {
         let cluster = try KafkaTestSupport.clusterWithInput(brokers: 1, partitions: Int32(partitions), count: first)
         let serve = try ServeHarness(bootstrap: cluster.bootstrapServers, input: "in", output: "out", group: "status-page", metrics: true)
         serve.start()
-        try await serve.waitUntil("classifying") { (serve.metric("fastbert_messages_out_total") ?? 0) > 0 }
+        // The lag monitor samples every 500 ms here; the page can only list partitions it has sampled.
+        try await serve.waitUntil("classifying, lag sampled on every partition") {
+            (serve.metric("fastbert_messages_out_total") ?? 0) > 0
+                && (0..<partitions).allSatisfy { serve.metric(#"fastbert_consumer_lag{topic="in",partition="\#($0)"}"#) != nil }
+        }
         let port = try XCTUnwrap(serve.metricsPort.all.first)
         let url = "http://127.0.0.1:\(port)/"
         let model = try TestModel.loaded()
