@@ -101,14 +101,8 @@ struct PipelineBenchCommand: AsyncParsableCommand {
     }
 
     private func measureEngine(modelDirectory: String, texts: [String]) throws -> Double {
-        let (speed, maxBatch) = (self.speed.speed, batch.maxBatch)
         let classifier = try TextClassifier(bundle: try ModelBundle.load(
             directory: modelDirectory, maxLength: tokens.maxLength, threads: threads.threads))
-        _ = try classifier.classify(Array(texts.prefix(maxBatch)), speed: speed)  // warm-up
-        let start = Date()
-        for offset in stride(from: 0, to: texts.count, by: maxBatch) {
-            _ = try classifier.classify(Array(texts[offset..<min(offset + maxBatch, texts.count)]), speed: speed)
-        }
-        return Double(texts.count) / Date().timeIntervalSince(start)
+        return try engineThroughput(classifier, texts: texts, batch: batch.maxBatch, speed: speed.speed)
     }
 }

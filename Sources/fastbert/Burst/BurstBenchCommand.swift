@@ -126,13 +126,7 @@ struct BurstBenchCommand: AsyncParsableCommand {
 
     /// Engine-alone throughput at --speed on the first 1,024 texts, batches of --max-batch.
     private func measureEngine(bundle: ModelBundle, texts: [String]) throws -> Double {
-        let classifier = try TextClassifier(bundle: bundle)
         let sample = (0..<1024).map { texts[$0 % texts.count] }
-        _ = try classifier.classify(Array(sample.prefix(batch.maxBatch)), speed: speed.speed)
-        let start = Date()
-        for offset in stride(from: 0, to: sample.count, by: batch.maxBatch) {
-            _ = try classifier.classify(Array(sample[offset..<min(offset + batch.maxBatch, sample.count)]), speed: speed.speed)
-        }
-        return Double(sample.count) / Date().timeIntervalSince(start)
+        return try engineThroughput(TextClassifier(bundle: bundle), texts: sample, batch: batch.maxBatch, speed: speed.speed)
     }
 }
