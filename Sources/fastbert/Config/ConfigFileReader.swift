@@ -21,18 +21,19 @@ enum ConfigFileReader {
         }
         var seen: Set<String> = []
         return try mapping.map { keyNode, valueNode in
-            let at = "\(path) line \(line(keyNode))"
+            let at = location(path, keyNode)
             guard let key = keyNode.string else { throw ConfigError("\(at): keys must be option names") }
             guard let option = options.options[key] else {
                 throw ConfigError("\(at): '\(key)' is not an option of `fastbert \(options.command)`" + suggestion(key, options))
             }
             guard seen.insert(key).inserted else { throw ConfigError("\(at): '\(key)' is given twice") }
-            return ConfigSetting(name: key, values: try values(of: valueNode, option: option, at: at),
+            return ConfigSetting(name: key, values: try values(of: valueNode, option: option, path: path, at: at),
                                  source: .file(path: path, line: line(keyNode)))
         }
     }
 
-    private static func values(of node: Node, option: CommandOptions.Option, at: String) throws -> [String] {
+    /// `at` is where the key stands; list items and kafka properties are named by their own line.
+    private static func values(of node: Node, option: CommandOptions.Option, path: String, at: String) throws -> [String] {
         let key = option.name
         if option.isFlag {
             guard let flag = node.bool else { throw ConfigError("\(at): '\(key)' is a flag: true or false") }
@@ -44,14 +45,14 @@ enum ConfigFileReader {
         case .sequence(let sequence):
             guard option.isRepeating else { throw ConfigError("\(at): '\(key)' takes one value, not a list") }
             return try sequence.map { item in
-                guard let value = item.string else { throw ConfigError("\(path(at, item)): '\(key)' items must be plain values") }
+                guard let value = item.string else { throw ConfigError("\(location(path, item)): '\(key)' items must be plain values") }
                 return value
             }
         case .mapping(let mapping):
             guard key == "kafka" else { throw ConfigError("\(at): '\(key)' takes a value, not a mapping (only kafka does)") }
             return try mapping.map { property, value in
                 guard let name = property.string, let text = value.string else {
-                    throw ConfigError("\(path(at, property)): kafka properties are NAME: VALUE")
+                    throw ConfigError("\(location(path, property)): kafka properties are NAME: VALUE")
                 }
                 return "\(name)=\(text)"
             }
@@ -62,9 +63,7 @@ enum ConfigFileReader {
 
     private static func line(_ node: Node) -> Int { node.mark?.line ?? 0 }
 
-    private static func path(_ at: String, _ node: Node) -> String {
-        at.components(separatedBy: " line ").first.map { "\($0) line \(line(node))" } ?? at
-    }
+    private static func location(_ path: String, _ node: Node) -> String { "\(path) line \(line(node))" }
 
     private static func suggestion(_ key: String, _ options: CommandOptions) -> String {
         let normalized = key.replacingOccurrences(of: "_", with: "-").lowercased()
