@@ -43,7 +43,8 @@ struct DistillCommand: ParsableCommand {
     }
 
     func run() throws {
-        let options = optimizer.options(defaultEpochs: 10, defaultRate: 2e-4, dropout: 0, tokens: tokens)
+        let options = optimizer.options(
+            defaults: .init(epochs: 10, learningRate: 1e-3, batchSize: 32, warmup: 0.1), dropout: 0, tokens: tokens)
         let bundle = try model.bundle(threads: threads, tokens: tokens)
         let data: TextDataset
         if let fromTopic {

@@ -27,17 +27,19 @@ struct TrainCommand: ParsableCommand {
         _ = try dataOptions.requiredPath()
         guard (0..<1).contains(dropout) else { throw ValidationError("--dropout must be in [0, 1)") }
         guard (0..<1).contains(validationFraction) else { throw ValidationError("--validation-fraction must be in [0, 1)") }
+        if let headLr, !(headLr > 0 && headLr.isFinite) { throw ValidationError("--head-lr must be a positive number") }
         guard validationLimit >= 0 else { throw ValidationError("--validation-limit must not be negative") }
     }
 
     func run() throws {
-        var options = optimizer.options(
-            defaultEpochs: TrainingSchedule.minimumEpochs, defaultRate: freezeBackbone ? 1e-3 : 2e-5, dropout: dropout, tokens: tokens)
+        var given = optimizer.given
+        if freezeBackbone { given.learningRate = given.learningRate ?? 1e-3 }
+        var options = optimizer.options(defaults: TrainingSchedule.paper, dropout: dropout, tokens: tokens)
         options.headLearningRate = freezeBackbone ? nil : (headLr ?? 1e-3)
         let data = try dataOptions.read(withLabels: true, seed: options.seed)
         let result = try TrainJob.run(
             bundle: try model.bundle(threads: threads, tokens: tokens, requiring: .backbone), data: data, outDirectory: out,
-            options: options, epochsGiven: optimizer.epochs != nil, freezeBackbone: freezeBackbone,
+            options: options, given: given, freezeBackbone: freezeBackbone,
             validationFraction: validationFraction, validationLimit: validationLimit, resume: optimizer.resume, modelId: modelId,
             tokenizerSource: model.model)
         printReport(result.report, stage: "train", out: out)

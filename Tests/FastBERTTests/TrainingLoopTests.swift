@@ -50,7 +50,7 @@ final class TrainingLoopTests: XCTestCase {
             tinyModel(), sequences: sequences, targets: targets, options: options(epochs: 20, lr: 3e-3), freezeBackbone: false,
             threads: 2)
         let (distilled, report, losses) = try Distillation.train(
-            teacher, sequences: sequences, options: options(epochs: 30, lr: 1e-2), threads: 2)
+            teacher, sequences: sequences, options: options(epochs: 60, lr: 1e-2), threads: 2)
         XCTAssertTrue(distilled.config.fastbert.studentsDistilled)
         XCTAssertEqual(distilled.backbone, teacher.backbone)
         XCTAssertEqual(distilled.classifiers.last, teacher.classifiers.last)
@@ -60,7 +60,21 @@ final class TrainingLoopTests: XCTestCase {
         let engine = try EarlyExitEngine(model: distilled, threads: 2)
         let full = try engine.classify(sequences, speed: 0).map(\.label)
         let first = try engine.classify(sequences, speed: 1).map(\.label)
-        XCTAssertGreaterThanOrEqual(zip(full, first).filter { $0 == $1 }.count, 10)
+        XCTAssertGreaterThanOrEqual(zip(full, first).filter { $0 == $1 }.count, 10, "\(report.epochLosses) \(losses)")
+    }
+
+    func testUndistilledStudentsStartAsCopiesOfTheTeacherAndDistilledOnesAreKept() throws {
+        let (teacher, _) = try FineTuning.train(
+            tinyModel(), sequences: sequences, targets: targets, options: options(epochs: 2, lr: 3e-3), freezeBackbone: false,
+            threads: 1)
+        XCTAssertNotEqual(teacher.classifiers[0], teacher.classifiers.last)
+        // A rate of 0 leaves every weight where it starts.
+        let (fresh, _, _) = try Distillation.train(teacher, sequences: sequences, options: options(epochs: 1, lr: 0), threads: 1)
+        for student in fresh.classifiers.dropLast() { XCTAssertEqual(student, teacher.classifiers.last) }
+        var distilled = teacher
+        distilled.config.fastbert.studentsDistilled = true
+        let (again, _, _) = try Distillation.train(distilled, sequences: sequences, options: options(epochs: 1, lr: 0), threads: 1)
+        XCTAssertEqual(again.classifiers, teacher.classifiers)
     }
 
     func testResumedRunEqualsUninterruptedRun() throws {

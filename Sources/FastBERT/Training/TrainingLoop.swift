@@ -46,7 +46,7 @@ final class TrainingLoop {
         self.tokenizerSource = tokenizerSource
         self.progress = progress
         optimizer = AdamW(model: model, parameters: parameters, weightDecay: options.weightDecay)
-        optimizer.headRateScale = (options.headLearningRate ?? options.learningRate) / options.learningRate
+        optimizer.headRateScale = options.headLearningRate.map { $0 / options.learningRate } ?? 1
         let steps = (tokenCounts.count + options.batchSize - 1) / options.batchSize * options.epochs
         state = Checkpoint.State(stage: stage, step: 0, totalSteps: steps, examples: tokenCounts.count, options: options,
                                  epochLosses: [], epochLossSum: 0, epochLossSteps: 0)

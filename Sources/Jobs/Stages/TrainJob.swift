@@ -2,7 +2,7 @@ import FastBERT
 import Foundation
 
 /// The whole `fastbert train` job: hold out a validation split, tokenize with the bundle's
-/// tokenizer, run stage 1 (epochs from the data unless given), keep the model of the epoch with
+/// tokenizer, run stage 1 (the schedule settings not in `given` from the data), keep the model of the epoch with
 /// the best validation accuracy in `outDirectory` (stopping once it has not improved for
 /// `TrainingSchedule.patience` epochs), and write the held-out rows to `outDirectory/validation.tsv`
 /// for `fastbert calibrate`. Checkpoints go to `outDirectory/checkpoint`.
@@ -18,7 +18,7 @@ public enum TrainJob {
     }
 
     public static func run(
-        bundle: ModelBundle, data: TextDataset, outDirectory: String, options: TrainingOptions, epochsGiven: Bool,
+        bundle: ModelBundle, data: TextDataset, outDirectory: String, options: TrainingOptions, given: TrainingSchedule.Given,
         freezeBackbone: Bool, validationFraction: Double, validationLimit: Int, resume: Bool, modelId: String? = nil,
         tokenizerSource: String
     ) throws -> Result {
@@ -29,16 +29,21 @@ public enum TrainJob {
         var model = FineTuning.prepare(bundle.model, labels: data.labelSet(), seed: options.seed)
         if let modelId { model.config.fastbert.modelId = modelId }
         let labelIndex = Dictionary(uniqueKeysWithValues: model.config.fastbert.labels.enumerated().map { ($1, $0) })
+        let schedule = TrainingSchedule.settings(examples: trainRows.count, labels: labelIndex.count, given: given)
         var options = options
-        if !epochsGiven { options.epochs = TrainingSchedule.epochs(examples: trainRows.count, labels: labelIndex.count) }
+        options.epochs = schedule.epochs
+        options.learningRate = schedule.learningRate
+        options.batchSize = schedule.batchSize
+        options.warmup = schedule.warmup
         let sequences = trainRows.texts.map(bundle.tokenIds)
         let targets = trainRows.labels!.map { labelIndex[$0]! }
         let validation = Validation(
             sequences: validationRows.texts.map(bundle.tokenIds), targets: validationRows.labels!.map { labelIndex[$0]! },
             threads: bundle.threads)
         printStatus("train: \(trainRows.count) examples (\(validationRows.count) held out for validation), "
-            + "\(labelIndex.count) labels, \(sequences.reduce(0) { $0 + $1.count }) tokens/epoch, \(options.epochs) epochs"
-            + (epochsGiven ? "" : " (from the data)") + ", "
+            + "\(labelIndex.count) labels, \(sequences.reduce(0) { $0 + $1.count }) tokens/epoch, "
+            + "\(options.epochs) epochs, lr \(options.learningRate), batch \(options.batchSize), warmup \(options.warmup)"
+            + " (what is not given: from \(trainRows.count / max(labelIndex.count, 1)) examples per label), "
             + (freezeBackbone ? "backbone frozen (teacher head only)" : "full fine-tuning"))
         try FileManager.default.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
         if validationRows.count > 0 { try validationRows.writeTSV(to: outDirectory + "/" + validationFile) }

@@ -36,27 +36,30 @@ struct DataOptions: ParsableArguments {
 
 extension DatasetReader.Header: ExpressibleByArgument {}
 
-/// Hyperparameters shared by train and distill; defaults are per command.
+/// Hyperparameters shared by train and distill; defaults are per command (train takes the ones
+/// not given from `TrainingSchedule`).
 struct OptimizerOptions: ParsableArguments {
     @Option(help: "Passes over the data (default: train chooses 3-20 from examples per label, distill at most 10).") var epochs: Int?
-    @Option(help: "Peak learning rate, AdamW (default: train 2e-5, or 1e-3 with --freeze-backbone; distill 2e-4).")
+    @Option(help: "Peak learning rate, AdamW (default: train 2e-5, up to 5e-5 with few examples per label, 1e-3 with --freeze-backbone; distill 1e-3, the teacher head's rate).")
     var lr: Float?
-    @Option(help: "Examples per step.") var batchSize: Int = 32
-    @Option(help: "Fraction of steps for linear warmup (then linear decay to 0).") var warmup: Float = 0.1
+    @Option(help: "Examples per step (default 32; train: 16 below 500 examples per label).") var batchSize: Int?
+    @Option(help: "Fraction of steps for linear warmup, then linear decay to 0 (default 0.1; train: 0.3 epochs when it runs more than 3).")
+    var warmup: Float?
     @Option(help: "AdamW weight decay (not on biases and LayerNorm).") var weightDecay: Float = 0.01
     @Option(help: "Seed for initialisation, data order and dropout.") var seed: UInt64 = 42
     @Option(help: "Clip the global gradient norm to this (0 = off).") var maxGradNorm: Float = 1.0
     @Option(help: "Also checkpoint every N steps (always at each epoch end).") var checkpointEvery: Int?
     @Flag(help: "Continue from OUT/checkpoint if present.") var resume = false
 
-    /// The stage's options; the token limit is recorded so that a resume checks it.
-    func options(defaultEpochs: Int, defaultRate: Float, dropout: Float, tokens: TokenLimitOptions) -> TrainingOptions {
+    /// The stage's options, with `defaults` for what is not given; the token limit is recorded
+    /// so that a resume checks it.
+    func options(defaults: TrainingSchedule.Settings, dropout: Float, tokens: TokenLimitOptions) -> TrainingOptions {
         var o = TrainingOptions()
-        o.epochs = epochs ?? defaultEpochs
-        o.learningRate = lr ?? defaultRate
-        o.batchSize = batchSize
+        o.epochs = epochs ?? defaults.epochs
+        o.learningRate = lr ?? defaults.learningRate
+        o.batchSize = batchSize ?? defaults.batchSize
         o.maxLength = tokens.maxLength
-        o.warmup = warmup
+        o.warmup = warmup ?? defaults.warmup
         o.weightDecay = weightDecay
         o.dropout = dropout
         o.seed = seed
@@ -65,10 +68,13 @@ struct OptimizerOptions: ParsableArguments {
         return o
     }
 
+    /// What the user set, for `TrainJob` to fill the rest from the data.
+    var given: TrainingSchedule.Given { .init(epochs: epochs, learningRate: lr, batchSize: batchSize, warmup: warmup) }
+
     func validate() throws {
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
-        guard (0...1).contains(warmup) else { throw ValidationError("--warmup is a fraction in [0, 1]") }
+        if let batchSize, batchSize <= 0 { throw ValidationError("--batch-size must be positive") }
+        if let warmup, !(0...1).contains(warmup) { throw ValidationError("--warmup is a fraction in [0, 1]") }
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
     }
 }
-
