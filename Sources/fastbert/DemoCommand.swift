@@ -45,14 +45,18 @@ struct DemoCommand: AsyncParsableCommand {
         try cluster.createTopic(output, partitions: 3)
         try cluster.createTopic(dlq, partitions: 1)
         say("mock cluster: \(cluster.bootstrapServers)   model: \(loaded.modelId) (\(loaded.numLayers) layers, labels \(loaded.labels))")
-        say("streaming \(messages) messages at speed \(speed.speed) (first group join takes a few seconds)...")
+        let exit: ExitRule = speed.exit == .calibrated
+            ? .calibrated(try SpeedOptions.calibrated(loaded, folder: model.model).policy) : .speed(speed.speed)
+        say("streaming \(messages) messages "
+            + (speed.exit == .calibrated ? "with the model's calibrated exits" : "at speed \(speed.speed)")
+            + " (first group join takes a few seconds)...")
 
         let expected = PipelineDemoFeed.expectedLabels(count: messages, badEvery: badEvery)
         let serve = ServePipeline(
             configuration: ServeConfiguration(
                 brokers: cluster.bootstrapServers, inputTopics: [input], group: "fastbert-demo",
                 processing: ProcessingSettings(
-                    exit: .speed(speed.speed), maxBatch: batch.maxBatch,
+                    exit: exit, maxBatch: batch.maxBatch,
                     decoder: InputDecoder(format: .json, textField: "text"),
                     routing: OutputRouting(outputTopic: output, deadLetterTopic: dlq)),
                 kafkaProperties: [("consumer.session.timeout.ms", "6000")]),

@@ -44,9 +44,22 @@ final class CalibrateCommandTests: XCTestCase {
 
     func testExitCalibratedWithoutAPolicyFileNamesTheFix() async throws {
         let (model, _) = try modelAndData()
-        let classify = try await run(["classify", "--model", model, "--exit", "calibrated", "good film"])
-        XCTAssertNotEqual(classify.status, 0)
-        XCTAssertTrue(classify.stderr.contains("has no exit-policy.json; run `fastbert calibrate"), classify.stderr)
+        for arguments in [["classify", "--model", model, "--exit", "calibrated", "good film"],
+                          ["demo", "--model", model, "--exit", "calibrated", "--messages", "10"]] {
+            let result = try await run(arguments)
+            XCTAssertNotEqual(result.status, 0, arguments[0])
+            XCTAssertTrue(result.stderr.contains("has no exit-policy.json; run `fastbert calibrate"), result.stderr)
+        }
+    }
+
+    func testTheDemoStreamsWithTheCalibratedExits() async throws {
+        let (model, data) = try modelAndData()
+        let calibrate = try await run(["calibrate", "--model", model, "--data", data, "--max-drop", "0.5", "--repeats", "1"])
+        XCTAssertEqual(calibrate.status, 0, calibrate.stderr)
+        let demo = try await run(["demo", "--model", model, "--exit", "calibrated", "--messages", "40", "--bad-every", "0"])
+        XCTAssertEqual(demo.status, 0, demo.stderr)
+        XCTAssertTrue(demo.stdout.contains("streaming 40 messages with the model's calibrated exits"), demo.stdout)
+        XCTAssertTrue(demo.stdout.contains("messages answered: 40/40"), demo.stdout)
     }
 
     /// A model whose calibration found nothing that pays: serve says so at startup (here before it

@@ -42,7 +42,8 @@ public enum TrainJob {
             threads: bundle.threads)
         printStatus("train: \(trainRows.count) examples (\(validationRows.count) held out for validation), "
             + "\(labelIndex.count) labels, \(sequences.reduce(0) { $0 + $1.count }) tokens/epoch, "
-            + "\(options.epochs) epochs, lr \(options.learningRate), batch \(options.batchSize), warmup \(options.warmup)"
+            + String(format: "%d epochs, lr %.3g, batch %d, warmup %.3g", options.epochs, options.learningRate, options.batchSize,
+                     options.warmup)
             + " (what is not given: from \(trainRows.count / max(labelIndex.count, 1)) examples per label), "
             + (freezeBackbone ? "backbone frozen (teacher head only)" : "full fine-tuning"))
         try FileManager.default.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
