@@ -2,10 +2,10 @@ import FastBERT
 import Foundation
 
 /// The whole `fastbert train` job: hold out a validation split, tokenize with the bundle's
-/// tokenizer, run stage 1 (the schedule settings not in `given` from the data), keep the model of the epoch with
-/// the best validation accuracy in `outDirectory` (stopping once it has not improved for
-/// `TrainingSchedule.patience` epochs), and write the held-out rows to `outDirectory/validation.tsv`
-/// for `fastbert calibrate`. Checkpoints go to `outDirectory/checkpoint`.
+/// tokenizer, run stage 1 (the schedule settings not in `given` from the data), keep the model of
+/// the epoch with the best validation accuracy in `outDirectory` (stopping once it has not
+/// improved for `TrainingSchedule.patience` epochs), and write the held-out rows to
+/// `outDirectory/validation.tsv` for `fastbert calibrate`. Checkpoints go to `outDirectory/checkpoint`.
 public enum TrainJob {
     public static let validationFile = "validation.tsv"
 

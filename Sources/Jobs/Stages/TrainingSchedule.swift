@@ -30,7 +30,7 @@ public enum TrainingSchedule {
         }
     }
 
-    /// The paper's recipe, also what `distill` starts from.
+    /// The paper's recipe (BERT's fine-tuning defaults).
     public static let paper = Settings(epochs: 3, learningRate: 2e-5, batchSize: 32, warmup: 0.1)
 
     /// `given` completed from the data; the warmup follows the epochs actually run.
@@ -62,7 +62,8 @@ public enum TrainingSchedule {
         let epochs = min(maximumEpochs, max(minimumEpochs, Int((Double(minimumEpochs) * scarcity.squareRoot()).rounded())))
         return Settings(
             epochs: epochs, learningRate: min(maximumRate, paper.learningRate * Float(scarcity.squareRoot())),
-            batchSize: perLabel < examplesPerLabelForSmallBatches ? paper.batchSize / 2 : paper.batchSize, warmup: min(paper.warmup, warmupEpochs / Float(epochs)))
+            batchSize: perLabel < examplesPerLabelForSmallBatches ? paper.batchSize / 2 : paper.batchSize,
+            warmup: min(paper.warmup, warmupEpochs / Float(epochs)))
     }
 
     /// Epochs without a better validation accuracy after which stage 1 stops.
