@@ -19,6 +19,7 @@ struct ConfigSetting: Sendable, Equatable {
     var values: [String]
     var source: Source
 
-    /// As command-line arguments.
-    var arguments: [String] { values.isEmpty ? ["--\(name)"] : values.flatMap { ["--\(name)", $0] } }
+    /// As command-line arguments; `--name=value`, so that a value starting with '-' (a negative
+    /// number) stays a value for ArgumentParser and reaches validation.
+    var arguments: [String] { values.isEmpty ? ["--\(name)"] : values.map { "--\(name)=\($0)" } }
 }
