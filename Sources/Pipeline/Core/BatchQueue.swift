@@ -28,17 +28,24 @@ final class BatchQueue: @unchecked Sendable {
         }
     }
 
-    /// The next micro-batch; nil once the queue is closed and empty.
-    func nextBatch(maxCount: Int, maxWait: Duration) -> [WorkItem]? {
+    /// The next micro-batch; nil once the queue is closed and empty. With `until` (monotonic
+    /// nanoseconds) it returns an empty batch when that moment comes first.
+    func nextBatch(maxCount: Int, maxWait: Duration, until limit: UInt64? = nil) -> [WorkItem]? {
         locked {
             while true {
-                while items.count == head, !closed { condition.wait() }
+                while items.count == head, !closed {
+                    guard let limit else {
+                        condition.wait()
+                        continue
+                    }
+                    if !wait(until: limit) { return [] }
+                }
                 if items.count == head { return nil }
                 let deadlineNanos = items[head].receivedNanos + maxWait.nanoseconds
                 while items.count - head < maxCount, !closed, items.count > head {
-                    let now = MonotonicTime.now()
-                    if now >= deadlineNanos { break }
-                    _ = condition.wait(until: Date().addingTimeInterval(Double(deadlineNanos - now) / 1e9))
+                    if wait(until: min(deadlineNanos, limit ?? deadlineNanos)) { continue }
+                    if MonotonicTime.now() >= deadlineNanos { break }
+                    return []
                 }
                 if items.count == head { continue }  // drained by removeAll while waiting
                 let end = min(items.count, head + maxCount)
@@ -75,6 +82,14 @@ final class BatchQueue: @unchecked Sendable {
             closed = true
             condition.broadcast()
         }
+    }
+
+    /// Waits for a signal unless `nanos` has come; false if it had (lock held).
+    private func wait(until nanos: UInt64) -> Bool {
+        let now = MonotonicTime.now()
+        guard now < nanos else { return false }
+        _ = condition.wait(until: Date().addingTimeInterval(Double(nanos - now) / 1e9))
+        return true
     }
 
     private func locked<R>(_ body: () throws -> R) rethrows -> R {

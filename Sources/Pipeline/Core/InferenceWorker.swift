@@ -4,23 +4,27 @@ import Kafka
 
 /// Runs the early-exit engine on its own OS thread (the engine is not thread-safe and its
 /// matrix kernels block): takes micro-batches from the queue until it is closed and drained
-/// (or `abort` is called), and hands each outcome to `onBatch` on that thread.
+/// (or `abort` is called), and hands each outcome to `onBatch` on that thread. With a pool wait,
+/// survivors wait between layers for later batches' survivors (`PooledInference`); the pools
+/// run when due and are flushed once the queue is closed and empty, never on abort.
 final class InferenceWorker: @unchecked Sendable {
     private let model: FastBERTModel
     private let threads: Int
     private let queue: BatchQueue
     private let maxBatch: Int
     private let maxWait: Duration
+    private let maxPoolWait: Duration
     private let exits: ExitControl
     private let finished = Latch()
     private let aborted = Locked(false)
 
-    init(model: FastBERTModel, queue: BatchQueue, maxBatch: Int, maxWait: Duration, exits: ExitControl, threads: Int) {
+    init(model: FastBERTModel, queue: BatchQueue, maxBatch: Int, maxWait: Duration, maxPoolWait: Duration, exits: ExitControl, threads: Int) {
         self.model = model
         self.threads = threads
         self.queue = queue
         self.maxBatch = maxBatch
         self.maxWait = maxWait
+        self.maxPoolWait = maxPoolWait
         self.exits = exits
     }
 
@@ -57,15 +61,33 @@ final class InferenceWorker: @unchecked Sendable {
     func join(timeout: Duration) -> Bool { finished.wait(timeout: timeout) }
 
     private func loop(_ engine: EarlyExitEngine, onBatch: @Sendable (BatchOutcome) -> Void) {
+        guard maxPoolWait > .zero else { return batchLoop(engine, onBatch: onBatch) }
+        let pooled = PooledInference(engine: engine, target: maxBatch, maxWait: maxPoolWait)
+        while !aborted.current, let batch = queue.nextBatch(maxCount: maxBatch, maxWait: maxWait, until: pooled.nextDeadline) {
+            let started = MonotonicTime.now()
+            onBatch(pooled.step(batch, exits: batch.isEmpty ? [] : applyExits(batch, started: started), startedNanos: started))
+        }
+        if !aborted.current, !pooled.isEmpty {
+            onBatch(pooled.step([], exits: [], startedNanos: MonotonicTime.now(), flush: true))
+        }
+    }
+
+    private func batchLoop(_ engine: EarlyExitEngine, onBatch: @Sendable (BatchOutcome) -> Void) {
         while !aborted.current, let batch = queue.nextBatch(maxCount: maxBatch, maxWait: maxWait) {
             let started = MonotonicTime.now(), before = engine.counters
-            exits.observe(waitNanos: started &- (batch.map(\.receivedNanos).min() ?? started))
-            let current = exits.current
-            let applied = batch.map { item in item.headerSpeed.map(exits.forHeader) ?? current }
+            let applied = applyExits(batch, started: started)
             let predictions = classify(batch, exits: applied, engine: engine)
             onBatch(BatchOutcome(items: batch, predictions: predictions, exits: applied,
-                                 startedNanos: started, finishedNanos: MonotonicTime.now(), work: engine.counters.since(before)))
+                                 startedNanos: .init(repeating: started, count: batch.count), finishedNanos: MonotonicTime.now(),
+                                 taken: batch.count, work: engine.counters.since(before)))
         }
+    }
+
+    /// Each item's exit: its speed header's, else the one in force (which may adapt to this batch's wait).
+    private func applyExits(_ batch: [WorkItem], started: UInt64) -> [AppliedExit] {
+        exits.observe(waitNanos: started &- (batch.map(\.receivedNanos).min() ?? started))
+        let current = exits.current
+        return batch.map { item in item.headerSpeed.map(exits.forHeader) ?? current }
     }
 
     /// One engine call per distinct exit in the batch (usually one; records with a speed header

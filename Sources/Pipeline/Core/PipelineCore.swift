@@ -41,7 +41,7 @@ final class PipelineCore: @unchecked Sendable {
             config: producerConfig, encoder: encoder, tracker: tracker, metrics: metrics, logger: logger, onFatal: onFatal)
         worker = InferenceWorker(
             model: model.model, queue: queue, maxBatch: settings.maxBatch, maxWait: settings.maxWait,
-            exits: exits, threads: model.threads)
+            maxPoolWait: settings.maxPoolWait, exits: exits, threads: model.threads)
     }
 
     /// Builds the engine on its thread and starts inference.
@@ -114,13 +114,17 @@ final class PipelineCore: @unchecked Sendable {
         publisher.close(timeout: timeout)
     }
 
-    /// One micro-batch came back from the engine (inference thread).
+    /// One step of the inference thread: a micro-batch taken and the records that finished (inference thread).
     private func handle(_ outcome: BatchOutcome) {
-        metrics.batchSize.record(outcome.items.count)
-        metrics.inference.recordNanoseconds(Int64(clamping: outcome.finishedNanos &- outcome.startedNanos))
+        if outcome.taken > 0 { metrics.batchSize.record(outcome.taken) }
+        // From taking the oldest finished record's batch: with pools this includes its pool wait.
+        if let oldest = outcome.startedNanos.min() {
+            metrics.inference.recordNanoseconds(Int64(clamping: outcome.finishedNanos &- oldest))
+        }
         if let work = outcome.work { metrics.layerTime.record(work) }
-        for ((item, result), exit) in zip(zip(outcome.items, outcome.predictions), outcome.exits) {
-            metrics.queueWait.recordNanoseconds(Int64(clamping: outcome.startedNanos &- item.receivedNanos))
+        for (index, item) in outcome.items.enumerated() {
+            let result = outcome.predictions[index], exit = outcome.exits[index]
+            metrics.queueWait.recordNanoseconds(Int64(clamping: outcome.startedNanos[index] &- item.receivedNanos))
             switch result {
             case .success(let prediction):
                 metrics.recordExit(layer: prediction.exitLayer)

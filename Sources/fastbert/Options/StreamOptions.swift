@@ -30,6 +30,9 @@ struct StreamOptions: ParsableArguments {
     @Option(help: "Flush a micro-batch when its oldest message has waited this many milliseconds.")
     var maxWaitMs = Int(ProcessingSettings.Defaults.maxWait / .milliseconds(1))
 
+    @Option(help: "Let records that survive a layer wait up to this many milliseconds in total for later micro-batches' survivors, so deep layers run on fuller batches (0: off).")
+    var maxPoolWaitMs = Int(ProcessingSettings.Defaults.maxPoolWait / .milliseconds(1))
+
     @Option(help: "Dead-letter topic for bad inputs (default: error records on the output topic).")
     var dlqTopic: String?
 
@@ -41,6 +44,7 @@ struct StreamOptions: ParsableArguments {
 
     func validate() throws {
         guard maxWaitMs >= 0 else { throw ValidationError("--max-wait-ms must not be negative") }
+        guard maxPoolWaitMs >= 0 else { throw ValidationError("--max-pool-wait-ms must not be negative (0 turns the pools off)") }
         guard maxInFlightBytes >= 1 << 20 else { throw ValidationError("--max-in-flight-bytes must be at least 1048576 (1 MiB)") }
     }
 }
@@ -62,7 +66,7 @@ struct RecordProcessingOptions: ParsableArguments {
     func settings(outputTopic: String, bundle: ModelBundle, adaptive: AdaptiveSpeedOptions? = nil) throws -> ProcessingSettings {
         ProcessingSettings(
             exit: try exitRule(bundle: bundle, adaptive: adaptive), maxBatch: batch.maxBatch, maxWait: .milliseconds(stream.maxWaitMs),
-            maxInFlightBytes: stream.maxInFlightBytes, skipUnreadableRecords: stream.skipUnreadableRecords,
+            maxPoolWait: .milliseconds(stream.maxPoolWaitMs), maxInFlightBytes: stream.maxInFlightBytes, skipUnreadableRecords: stream.skipUnreadableRecords,
             decoder: input.decoder, routing: OutputRouting(outputTopic: outputTopic, deadLetterTopic: stream.dlqTopic))
     }
 
