@@ -11,7 +11,7 @@ struct FastBERTCommand: AsyncParsableCommand {
             ClassifyCommand.self, TokenizeCommand.self, InspectCommand.self, BenchCommand.self, TrainCommand.self,
             DistillCommand.self, EvalCommand.self, CalibrateCommand.self, AttachHeadsCommand.self,
             ServeCommand.self, ReplayCommand.self, DemoCommand.self, KafkaMockCommand.self, PipelineBenchCommand.self,
-            ChaosCommand.self, BurstBenchCommand.self, ConfigCommand.self,
+            ChaosCommand.self, BurstBenchCommand.self, PoolsBenchCommand.self, ConfigCommand.self,
         ]
     )
 

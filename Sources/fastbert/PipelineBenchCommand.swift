@@ -63,7 +63,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         // 3. Latency at a fixed input rate (timestamps taken at produce time).
         let inputRate = rate ?? engineRate / 2
         let latency = try PipelineBenchKafka.latencyRun(
-            cluster: cluster, input: "bench.in", output: "bench.out", rate: inputRate, seconds: latencySeconds)
+            cluster: cluster, input: "bench.in", output: "bench.out", texts: PipelineDemoSentences.all.map(\.text), rate: inputRate, seconds: latencySeconds)
         print(String(format: "latency @ %.0f msg/s: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d messages)",
                      inputRate, latency.endToEnd.p50, latency.endToEnd.p99, latency.endToEnd.max, latency.count))
         for (name, part) in [("input to serve", latency.inputLeg), ("in serve", latency.inServe), ("serve to output", latency.outputLeg)] {

@@ -38,8 +38,10 @@ enum PipelineBenchKafka {
         try producer.close(timeout: .seconds(60))
     }
 
-    /// Produces at `rate` for `seconds` and measures output receive time - input timestamp.
-    static func latencyRun(cluster: MockCluster, input: String, output: String, rate: Double, seconds: Double) throws -> Latency {
+    /// Produces `texts` (cycled) at `rate` for `seconds` and measures output receive time - input timestamp.
+    static func latencyRun(
+        cluster: MockCluster, input: String, output: String, texts: [String], rate: Double, seconds: Double
+    ) throws -> Latency {
         let consumer = try KafkaConsumer(config: cluster.clientConfig([("fetch.wait.max.ms", "10")]))
         let admin = try KafkaAdmin(config: cluster.clientConfig())
         let partitions = try admin.partitionCount(topic: output)
@@ -58,8 +60,7 @@ enum PipelineBenchKafka {
                 let due = start.addingTimeInterval(Double(i) / rate)
                 let wait = due.timeIntervalSinceNow
                 if wait > 0 { Thread.sleep(forTimeInterval: wait) }
-                let text = PipelineDemoSentences.all[i % PipelineDemoSentences.all.count].text
-                try? producer.send(topic: input, key: "latency-\(i)", value: text)
+                try? producer.send(topic: input, key: "latency-\(i)", value: texts[i % texts.count])
             }
             try? producer.flush(timeout: .seconds(30))
         }

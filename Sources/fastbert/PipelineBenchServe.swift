@@ -9,14 +9,14 @@ final class PipelineBenchServe {
     private let stderrPath: String
     private var port: Int?
 
-    init(modelDirectory: String, bootstrap: String, speed: Float, maxBatch: Int, threads: Int) throws {
+    init(modelDirectory: String, bootstrap: String, speed: Float, maxBatch: Int, threads: Int, maxPoolWaitMs: Int = 0) throws {
         stderrPath = NSTemporaryDirectory() + "fastbert-bench-serve-\(UUID().uuidString).log"
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
         process.arguments = [
             "serve", "--brokers", bootstrap, "--input-topic", "bench.in", "--output-topic", "bench.out",
             "--group", "bench", "--model", modelDirectory, "--speed", String(speed), "--max-batch", String(maxBatch),
-            "--threads", String(threads), "--metrics-port", "0", "--log-level", "warning",
+            "--threads", String(threads), "--max-pool-wait-ms", String(maxPoolWaitMs), "--metrics-port", "0", "--log-level", "warning",
             "--kafka", "consumer.session.timeout.ms=6000",
             // librdkafka's mock broker answers an empty fetch only after fetch.wait.max.ms (500 ms by
             // default) instead of as soon as data arrives, as a real broker does.
