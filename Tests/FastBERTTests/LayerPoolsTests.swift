@@ -66,12 +66,12 @@ final class LayerPoolsTests: XCTestCase {
         let engine = try EarlyExitEngine(model: Fixtures.tinyModel(), threads: 2)
         let pools = LayerPools<String>(engine: engine, target: 100, maxWaitNanos: 5_000) { clock.now }
         try pools.add([sequences[0]], policies: [.fullDepth(layers: 4)], tags: ["alone"])
-        XCTAssertTrue(pools.run().isEmpty, "a pool short of its target waits")
+        XCTAssertTrue(pools.run().isEmpty, "after layer 1 a pool short of its target waits")
         XCTAssertEqual(pools.nextDeadline, 6_000)
         clock.now = 5_999
         XCTAssertTrue(pools.run().isEmpty)
         XCTAssertEqual(pools.count, 1)
-        XCTAssertEqual(engine.counters.encoderRows, [0, 0, 0, 0])
+        XCTAssertEqual(engine.counters.encoderRows, [sequences[0].count, 0, 0, 0])
 
         clock.now = 6_000
         let released = pools.run()
@@ -84,22 +84,24 @@ final class LayerPoolsTests: XCTestCase {
     func testTheWaitCountsFromEntryAcrossPools() throws {
         let clock = ManualClock()
         let engine = try EarlyExitEngine(model: Fixtures.tinyModel(), threads: 2)
-        let pools = LayerPools<Int>(engine: engine, target: 3, maxWaitNanos: 5_000) { clock.now }
+        let pools = LayerPools<Int>(engine: engine, target: 4, maxWaitNanos: 5_000) { clock.now }
         let full = ExitPolicy.fullDepth(layers: 4)
-        // A full first pool runs: sample 0 leaves at layer 1, samples 1 and 2 wait at layer 2.
+        // Layer 1 runs at once: sample 0 leaves there, samples 1 and 2 wait at layer 2.
         try pools.add(Array(sequences[0..<3]), policies: [.speed(1, layers: 4), full, full], tags: [0, 1, 2])
         XCTAssertEqual(pools.run().map(\.tag), [0])
         XCTAssertEqual(pools.count, 2)
         clock.now = 4_000
         try pools.add([sequences[3]], policies: [full], tags: [3])
-        XCTAssertTrue(pools.run().isEmpty)
+        XCTAssertTrue(pools.run().isEmpty, "three samples at layer 2, short of the target")
         XCTAssertEqual(pools.nextDeadline, 6_000)
-        // Samples 1 and 2 were pooled at 1 000: at 6 000 they run to the end, sample 3 keeps waiting.
+        // Samples 1 and 2 were added at 1 000, so at 6 000 their pool is due; a due pool runs whole,
+        // and sample 3 rides along to the end.
+        clock.now = 5_999
+        XCTAssertTrue(pools.run().isEmpty)
         clock.now = 6_000
-        XCTAssertEqual(Set(pools.run().map(\.tag)), [1, 2])
-        XCTAssertEqual(pools.count, 1)
-        XCTAssertEqual(pools.nextDeadline, 9_000)
-        XCTAssertEqual(engine.counters.encoderRows[3], sequences[1].count + sequences[2].count)
+        XCTAssertEqual(Set(pools.run().map(\.tag)), [1, 2, 3])
+        XCTAssertTrue(pools.isEmpty)
+        XCTAssertEqual(engine.counters.encoderRows[3], sequences[1].count + sequences[2].count + sequences[3].count)
     }
 
     func testInvalidSequencesAreRefusedWithoutPoolingAny() throws {

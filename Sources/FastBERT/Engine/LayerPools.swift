@@ -2,9 +2,10 @@ import Dispatch
 
 /// Early exit across micro-batches: a sample that survives a layer waits in the next layer's pool
 /// and runs there together with the survivors of later micro-batches, so deep layers run on full
-/// row blocks instead of the few hard samples of one batch. A pool runs once it holds `target`
-/// samples, or when one of its samples has been pooled for `maxWaitNanos` (from then on that
-/// sample runs straight to its exit), or on `run(flush: true)`. Every sample keeps its own exit
+/// row blocks instead of the few hard samples of one batch. New samples run layer 1 at the next
+/// `run` (their micro-batch has already waited to fill); a later pool runs once it holds `target`
+/// samples, or when one of its samples has been pooled for `maxWaitNanos` since it was added
+/// (from then on that sample runs straight to its exit), or on `run(flush: true)`. Every sample keeps its own exit
 /// policy and gets the prediction `EarlyExitEngine.classify` would give it.
 /// Not thread-safe: one caller at a time (the engine's).
 public final class LayerPools<Tag> {
@@ -79,14 +80,16 @@ public final class LayerPools<Tag> {
         }
     }
 
-    /// Runs, from the first layer to the last, every pool that is due; survivors move on to the
+    /// Runs, from the first layer to the last, every pool that is due (the first always); survivors move on to the
     /// next pool (which may then be due too). Returns the samples that left, in no set order.
     public func run(flush: Bool = false) -> [(tag: Tag, prediction: Prediction)] {
         var finished: [(tag: Tag, prediction: Prediction)] = []
         let h = engine.model.config.hiddenSize
         for layer in pools.indices {
             let pool = pools[layer]
-            guard let oldest = pool.deadlines.min(), flush || pool.tags.count >= target || oldest <= clock() else { continue }
+            guard let oldest = pool.deadlines.min(), layer == 0 || flush || pool.tags.count >= target || oldest <= clock() else {
+                continue
+            }
             let verdicts = engine.step(layer: layer, rows: pool.rows.pointer, tokens: pool.tokens, starts: pool.starts,
                                        lengths: pool.lengths, exits: &pool.exits)
             for (sample, verdict) in verdicts.enumerated() {
