@@ -10,9 +10,11 @@ struct CalibrateCommand: ParsableCommand {
         abstract: "Choose per-layer exit thresholds (or patience) for the largest speedup within an accuracy budget.",
         discussion: """
             Every layer's classifier is run on the labelled data; the entropy and top-probability criteria with one \
-            threshold per layer, and PABEE's patience, are searched for the largest FLOPs speedup whose accuracy drop \
-            from full depth, plus --z standard errors of the paired difference, stays within --max-drop points. The \
-            winner is timed against full depth and written to MODEL/exit-policy.json (full depth when nothing pays); \
+            threshold per layer, and PABEE's patience, are searched for the largest FLOPs speedup whose losses (rows full \
+            depth gets right and the exit gets wrong; gains are not credited), plus --z standard errors, stay within \
+            the search budget. That budget is --max-drop, cut by 5-fold cross-validation until policies searched on \
+            four fifths of the rows drop at most --max-drop points on the fifth they did not see. The winner is timed against full depth and written to MODEL/exit-policy.json (full \
+            depth when nothing pays); \
             serve, replay, classify and eval use it with --exit calibrated. Calibrate on data the model was not \
             trained on (for example the validation rows `fastbert train` held out) and check it with \
             `fastbert eval --exit calibrated` on another split.
@@ -27,7 +29,7 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Allowed accuracy drop from full depth, in percentage points.")
     var maxDrop: Double = 0.5
 
-    @Option(help: "Standard errors of the paired difference added to the measured drop before it is compared with --max-drop.")
+    @Option(help: "Standard errors added to the measured losses before they are compared with --max-drop.")
     var z: Double = 1.0
 
     @Option(help: "Timed passes for the wall-clock check (the fastest counts).")
@@ -56,8 +58,8 @@ struct CalibrateCommand: ParsableCommand {
                      report.fullDepthAccuracy * 100, data.count, maxDrop, z))
         for outcome in report.candidates {
             let shares = outcome.exitShare.map { String(format: "%.0f", $0 * 100) }.joined(separator: "/")
-            print(String(format: "  %@: %.2f%% (drop %.2f, bound %.2f), %.2fx FLOPs, exit shares %% %@",
-                         outcome.policy.description, outcome.accuracy * 100, outcome.drop, outcome.dropBound,
+            print(String(format: "  %@: %.2f%% (drop %.2f, losses %.2f, bound %.2f), %.2fx FLOPs, exit shares %% %@",
+                         outcome.policy.description, outcome.accuracy * 100, outcome.drop, outcome.losses, outcome.dropBound,
                          outcome.flopsSpeedup, shares))
         }
         print("calibrate: \(report.chosen.summary)")

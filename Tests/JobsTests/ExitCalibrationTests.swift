@@ -44,6 +44,19 @@ final class ExitCalibrationTests: XCTestCase {
         XCTAssertFalse(strict.feasible(strict.evaluate(policy)))
     }
 
+    /// Exits that lose 2 points where full depth is right and win 2 where it is wrong have a net
+    /// drop of 0, but only the losses count against the budget.
+    func testGainsDoNotOffsetLosses() {
+        var (traces, targets) = easyAndHard(count: 200)
+        for i in [0, 2, 4, 6] { traces[i].labels[0] = (targets[i] + 1) % 3 }
+        for i in [8, 10, 12, 14] { traces[i].labels[3] = (targets[i] + 2) % 3 }
+        let calibration = ExitCalibration(traces: traces, targets: targets, config: config, budget: 0.5, z: 0)
+        let outcome = calibration.evaluate(ExitPolicy(criterion: .entropy, thresholds: [0.5, 0, 0]))
+        XCTAssertEqual(outcome.drop, 0, accuracy: 1e-9)
+        XCTAssertEqual(outcome.losses, 2, accuracy: 1e-9)
+        XCTAssertFalse(calibration.feasible(outcome))
+    }
+
     func testNothingPaysWhenTheStudentsAreNeverSure() {
         let (traces, targets) = easyAndHard(count: 100)
         let unsure = traces.map { trace -> LayerTrace in

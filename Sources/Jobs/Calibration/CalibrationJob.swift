@@ -8,7 +8,9 @@ public enum CalibrationJob {
     public struct Report: Sendable {
         /// What goes into exit-policy.json (full depth when nothing pays).
         public var chosen: CalibratedExit
-        /// The best policy of each criterion that stayed within the budget, best first.
+        /// The budget cross-validation left to the search (nil: none; full depth).
+        public var searchBudget: ExitCalibration.SearchBudget?
+        /// The best policy of each criterion that stayed within the search budget, best first.
         public var candidates: [ExitCalibration.Outcome]
         public var fullDepthAccuracy: Double
     }
@@ -35,7 +37,18 @@ public enum CalibrationJob {
         }
         let calibration = ExitCalibration(traces: traces, targets: targets, config: model.config, budget: budget, z: z)
         let full = calibration.evaluate(.fullDepth(layers: model.config.numLayers))
-        let candidates = calibration.search()
+        let searchBudget = calibration.crossValidatedBudget()
+        switch searchBudget {
+        case .some(let cut) where cut.folds == 0:
+            printStatus("calibrate: too few rows to cross-validate; the search gets the whole budget")
+        case .some(let cut):
+            printStatus(String(format: "calibrate: %d-fold cross-validation: searches at %.2f points drop %.2f points "
+                               + "on the rows they did not see", cut.folds, cut.budget, cut.heldOutDrop))
+        case .none:
+            printStatus(String(format: "calibrate: %d-fold cross-validation: even searches at 0 points drop more than "
+                               + "%.2f points on the rows they did not see", ExitCalibration.folds, budget))
+        }
+        let candidates = searchBudget.map { calibration.withBudget($0.budget).search() } ?? []
 
         var chosen = CalibratedExit(
             policy: .fullDepth(layers: model.config.numLayers), budget: budget, z: z, data: dataName, examples: data.count,
@@ -53,7 +66,7 @@ public enum CalibrationJob {
                                    best.flopsSpeedup, wall))
             }
         }
-        return Report(chosen: chosen, candidates: candidates, fullDepthAccuracy: full.accuracy)
+        return Report(chosen: chosen, searchBudget: searchBudget, candidates: candidates, fullDepthAccuracy: full.accuracy)
     }
 
     /// Full-depth time over the policy's time on the same batches: the two alternate, and each

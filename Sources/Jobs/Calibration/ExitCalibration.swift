@@ -4,10 +4,12 @@ import Foundation
 /// Picks the exit policy with the largest FLOPs speedup whose accuracy stays within a budget of
 /// full depth on labelled data, by replaying candidate policies on recorded layer traces.
 ///
-/// Robustness: a policy is accepted only if the drop plus `z` standard errors of the paired
-/// per-sample difference (full-depth correct minus early-exit correct) stays within the budget,
-/// so a drop that is small on this data by luck does not pass; on new data of the same kind the
-/// drop then exceeds the budget with probability about 1 - Φ(z).
+/// Robustness: a policy is accepted only if its loss rate (samples full depth gets right and the
+/// exit gets wrong) plus `z` standard errors stays within the budget. Gains (the exit right where
+/// full depth is wrong) are not credited, or the search would pick the thresholds where gains
+/// happen to offset losses on these rows. The standard errors cover chance in one policy's
+/// losses; that the search picks the best of many is corrected by cross-validation
+/// (CrossValidatedBudget.swift), which sets the budget the search gets.
 public struct ExitCalibration: Sendable {
     public let traces: [LayerTrace]
     public let targets: [Int]
@@ -28,10 +30,12 @@ public struct ExitCalibration: Sendable {
         self.z = z
         self.levels = levels
         fullCorrect = zip(traces, targets).map { $0.labels.last == $1 }
+        fullAccuracy = Double(fullCorrect.filter { $0 }.count) / Double(traces.count)
         fullFlops = traces.reduce(0) { $0 + FlopCount.sample(config, length: $1.length, exitLayer: config.numLayers, classifiers: 1) }
     }
 
     private let fullCorrect: [Bool]
+    private let fullAccuracy: Double
     private let fullFlops: Double
 
     /// A policy replayed on the traces.
@@ -40,7 +44,9 @@ public struct ExitCalibration: Sendable {
         public var accuracy: Double
         /// Full-depth accuracy minus this policy's, in points.
         public var drop: Double
-        /// `drop` plus z standard errors, in points: what is compared with the budget.
+        /// Share of samples full depth gets right and this policy wrong, in points.
+        public var losses: Double
+        /// `losses` plus z standard errors, in points: what is compared with the budget.
         public var dropBound: Double
         public var flopsSpeedup: Double
         /// Share of samples leaving at layer 1 ... L.
@@ -49,23 +55,21 @@ public struct ExitCalibration: Sendable {
 
     public func evaluate(_ policy: ExitPolicy) -> Outcome {
         let n = Double(traces.count), layers = config.numLayers
-        var correct = 0, flops = 0.0, sum = 0.0, sumSquares = 0.0
+        var correct = 0, lost = 0, flops = 0.0
         var exits = [Double](repeating: 0, count: layers)
         for (i, trace) in traces.enumerated() {
             let exit = policy.replay(trace)
             let right = exit.label == targets[i]
             if right { correct += 1 }
-            let difference = Double((fullCorrect[i] ? 1 : 0) - (right ? 1 : 0))
-            sum += difference
-            sumSquares += difference * difference
+            if fullCorrect[i] && !right { lost += 1 }
             flops += FlopCount.sample(config, length: trace.length, exitLayer: exit.exitLayer, classifiers: exit.classifiers)
             exits[exit.exitLayer - 1] += 1
         }
-        let mean = sum / n
-        let variance = max(0, sumSquares / n - mean * mean)
-        let standardError = (variance / max(n - 1, 1)).squareRoot()
+        let lossRate = Double(lost) / n
+        let standardError = (lossRate * (1 - lossRate) / max(n - 1, 1)).squareRoot()
         return Outcome(
-            policy: policy, accuracy: Double(correct) / n, drop: 100 * mean, dropBound: 100 * (mean + z * standardError),
+            policy: policy, accuracy: Double(correct) / n, drop: 100 * (fullAccuracy - Double(correct) / n), losses: 100 * lossRate,
+            dropBound: 100 * (lossRate + z * standardError),
             flopsSpeedup: fullFlops / flops, exitShare: exits.map { $0 / n })
     }
 
