@@ -13,7 +13,9 @@ struct DistillCommand: ParsableCommand {
             The texts come from --data, or straight from a Kafka topic (--brokers B --from-topic T [--max-messages N]), \
             read with serve's decoder by direct assignment (no consumer group, nothing committed). Runs until the \
             students' summed KL falls by less than 1% in an epoch, or --epochs (default 10), and reports each \
-            student's KL and its agreement with the teacher on held-out texts.
+            student's KL and its agreement with the teacher on held-out texts. Texts that are in MODEL/validation.tsv \
+            (the rows `fastbert train` held out) are left out and the file is copied to OUT, so `fastbert calibrate \
+            --data OUT/validation.tsv` scores students that never saw those rows.
             """)
 
     @OptionGroup(title: "Model (with a trained teacher, from `fastbert train`)") var model: ModelOptions

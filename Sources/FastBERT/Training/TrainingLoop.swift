@@ -158,6 +158,7 @@ public enum TrainingError: Error, CustomStringConvertible {
     case unknownLabels([String])
     case needsTrainedTeacher(String)
     case tooFewExamples(Int)
+    case tooFewTexts(Int)
 
     public var description: String {
         switch self {
@@ -168,6 +169,7 @@ public enum TrainingError: Error, CustomStringConvertible {
             "labels not known to the model: \(labels.prefix(5).joined(separator: ", "))\(labels.count > 5 ? ", ..." : "")"
         case .needsTrainedTeacher(let status): "distillation needs a trained teacher: \(status)"
         case .tooFewExamples(let n): "need at least 2 labelled examples, got \(n)"
+        case .tooFewTexts(let n): "need at least 2 texts to distill on, got \(n)"
         }
     }
 }

@@ -45,14 +45,23 @@ public struct TextDataset: Sendable, Equatable {
     /// Writes `text<TAB>label` rows (or `text` alone) with a header, tabs and line breaks in texts
     /// turned into spaces, in the TSV form `DatasetReader` reads back.
     public func writeTSV(to path: String) throws {
-        func clean(_ text: String) -> String {
-            String(text.map { $0 == "\t" || $0.isNewline ? " " : $0 })
-        }
+        let clean = Self.tsvField
         var lines = [labels == nil ? "text" : "text\tlabel"]
         for (i, text) in texts.enumerated() {
             lines.append(labels.map { clean(text) + "\t" + clean($0[i]) } ?? clean(text))
         }
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    static func tsvField(_ text: String) -> String {
+        String(text.map { $0 == "\t" || $0.isNewline ? " " : $0 })
+    }
+
+    /// These rows without the texts of `other` (compared as `writeTSV` writes them), and how many went.
+    public func removing(textsOf other: TextDataset) -> (kept: TextDataset, removed: Int) {
+        let unwanted = Set(other.texts.map(Self.tsvField))
+        let kept = texts.indices.filter { !unwanted.contains(Self.tsvField(texts[$0])) }
+        return (rows(kept), count - kept.count)
     }
 
     /// The distinct labels, numerically sorted when all are integers, else alphabetically.

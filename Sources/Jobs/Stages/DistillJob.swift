@@ -1,9 +1,11 @@
 import FastBERT
 
-/// The whole `fastbert distill` job: tokenize the texts with the bundle's tokenizer, hold some
-/// out, run stage 2 (no labels needed) until the students' KL to the teacher stops falling (or the
-/// epoch bound), report each student's KL and its agreement with the teacher on the held-out
-/// texts, and save to `outDirectory` (checkpoints in `outDirectory/checkpoint`).
+/// The whole `fastbert distill` job: leave out the rows `train` held out (the teacher folder's
+/// validation.tsv, copied to the output folder), so `calibrate` on them scores students that
+/// never saw them; tokenize the texts with the bundle's tokenizer, hold some out, run stage 2 (no
+/// labels needed) until the students' KL to the teacher stops falling (or the epoch bound),
+/// report each student's KL and its agreement with the teacher on the held-out texts, and save
+/// to `outDirectory` (checkpoints in `outDirectory/checkpoint`).
 public enum DistillJob {
     /// An epoch must lower the students' summed KL by at least this fraction to go on.
     public static let minimumImprovement: Float = 0.01
@@ -25,7 +27,15 @@ public enum DistillJob {
         guard model.hasClassifiers, model.config.fastbert.teacherTrained else {
             throw TrainingError.needsTrainedTeacher(model.headStatus)
         }
-        let unlabelled = TextDataset(texts: data.texts, labels: nil)
+        let calibrationRows = try TrainJob.validationRows(in: tokenizerSource)
+        var unlabelled = TextDataset(texts: data.texts, labels: nil)
+        if let calibrationRows {
+            let (kept, removed) = unlabelled.removing(textsOf: calibrationRows)
+            printStatus("distill: \(removed) texts left out: they are in \(tokenizerSource)/\(TrainJob.validationFile), "
+                + "kept for calibrate")
+            unlabelled = kept
+        }
+        guard unlabelled.count >= 2 else { throw TrainingError.tooFewTexts(unlabelled.count) }
         let (trainRows, heldOutRows) = unlabelled.split(
             validationFraction: heldOutFraction, limit: heldOutLimit, seed: options.seed)
         let sequences = trainRows.texts.map(bundle.tokenIds)
@@ -43,7 +53,10 @@ public enum DistillJob {
             model, sequences: sequences, options: options, threads: bundle.threads, checkpointDirectory: outDirectory + "/checkpoint",
             tokenizerSource: tokenizerSource, resume: resume, progress: ProgressSink.progressBar(title: "distill"),
             afterEpoch: untilKLStopsFalling)
-        if report.completed { try ModelDirectory.save(distilled, to: outDirectory, tokenizerSource: tokenizerSource) }
+        if report.completed {
+            try ModelDirectory.save(distilled, to: outDirectory, tokenizerSource: tokenizerSource)
+            try calibrationRows?.writeTSV(to: outDirectory + "/" + TrainJob.validationFile)
+        }
         let agreement = try teacherAgreement(
             distilled, sequences: heldOutRows.texts.map(bundle.tokenIds), threads: bundle.threads)
         return Result(report: report, studentKL: losses, agreement: agreement, heldOut: heldOutRows.count)

@@ -9,6 +9,13 @@ import Foundation
 public enum TrainJob {
     public static let validationFile = "validation.tsv"
 
+    /// The rows `train` held out into `directory` (nil when it held out none).
+    public static func validationRows(in directory: String) throws -> TextDataset? {
+        let path = directory + "/" + validationFile
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try DatasetReader.read(path: path, withLabels: true, header: .yes)
+    }
+
     public struct Result: Sendable {
         public var report: TrainingReport
         /// Teacher accuracy on the validation split after each epoch run (empty without a split).
