@@ -53,6 +53,7 @@ public struct TextDataset: Sendable, Equatable {
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
 
+    /// A text as `writeTSV` writes it: tabs and line breaks become spaces.
     static func tsvField(_ text: String) -> String {
         String(text.map { $0 == "\t" || $0.isNewline ? " " : $0 })
     }
