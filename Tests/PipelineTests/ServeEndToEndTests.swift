@@ -28,6 +28,11 @@ final class ServeEndToEndTests: XCTestCase {
 
         XCTAssertEqual(outputs.count, count, "exactly one output per input in a clean run")
         let expected = try TestModel.directLabels(texts, speed: speed)
+        // A product's rounding can depend on how many rows it runs on and how the batch is split
+        // between threads, so a text whose entropy sits on the threshold can exit at another
+        // layer in another batch. Where the engine itself disagrees between batches of 64 and of 7,
+        // either label is the engine's.
+        let regrouped = try TestModel.directLabels(texts, speed: speed, batchSize: 7)
         var seen = Set<Int>()
         var mismatches = 0
         for message in outputs {
@@ -35,7 +40,8 @@ final class ServeEndToEndTests: XCTestCase {
             let key = try XCTUnwrap(message.keyString)
             let index = try XCTUnwrap(Int(key.dropFirst(2)))
             seen.insert(index)
-            if json["label"] as? String != expected[index] { mismatches += 1 }
+            let label = json["label"] as? String
+            if label != expected[index], label != regrouped[index] { mismatches += 1 }
             let source = try XCTUnwrap(json["source"] as? [String: Any])
             XCTAssertEqual(source["topic"] as? String, "in")
         }

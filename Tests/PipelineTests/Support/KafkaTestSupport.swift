@@ -69,6 +69,18 @@ enum KafkaTestSupport {
         }
     }
 
+    /// Reads `topic` until outputs with `count` distinct keys arrived. After an outage serve may
+    /// answer some inputs twice (at-least-once), so a message count can be reached while some
+    /// inputs are still unanswered.
+    static func consumeDistinctKeys(bootstrap: String, topic: String, count: Int, timeout: Duration = .seconds(60)) throws -> [KafkaMessage] {
+        var keys = Set<String>(), seen = 0
+        return try consumeAll(bootstrap: bootstrap, topic: topic, timeout: timeout) { messages in
+            for m in messages[seen...] { if let key = m.keyString { keys.insert(key) } }
+            seen = messages.count
+            return keys.count >= count
+        }
+    }
+
     /// Committed offsets of `group` for every partition of `topic`.
     static func committed(bootstrap: String, group: String, topic: String, partitions: Int) throws -> [Int32: Int64] {
         let consumer = try KafkaConsumer(config: KafkaConfig(bootstrapServers: bootstrap, [("group.id", group)]), logger: quietLogger)

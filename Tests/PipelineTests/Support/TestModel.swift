@@ -55,11 +55,11 @@ enum TestModel {
     }
 
     /// Labels the engine gives these texts directly (the reference for pipeline outputs).
-    static func directLabels(_ texts: [String], speed: Float) throws -> [String] {
+    static func directLabels(_ texts: [String], speed: Float, batchSize: Int = 64) throws -> [String] {
         let classifier = try TextClassifier(bundle: try ModelBundle.load(directory: directory, threads: 2))
         var labels: [String] = []
-        for start in stride(from: 0, to: texts.count, by: 64) {
-            let batch = Array(texts[start..<min(start + 64, texts.count)])
+        for start in stride(from: 0, to: texts.count, by: batchSize) {
+            let batch = Array(texts[start..<min(start + batchSize, texts.count)])
             labels += try classifier.classify(batch, speed: speed).map { classifier.labels[$0.label] }
         }
         return labels
