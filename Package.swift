@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
@@ -64,7 +65,11 @@ let package = Package(
             swiftSettings: cpuFlags
         ),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "Jobs"]),
-        .testTarget(name: "FastBERTTests", dependencies: ["FastBERT"]),
+        // The malloc interposer replaces malloc and free in the whole test binary; it counts only
+        // between hook() and unhook() (EngineAllocationTests).
+        .testTarget(
+            name: "FastBERTTests",
+            dependencies: ["FastBERT", .product(name: "MallocInterposerSwift", package: "malloc-interposer")]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "FastBERT", "Tokenizers"]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
         .testTarget(

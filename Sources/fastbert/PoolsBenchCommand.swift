@@ -49,6 +49,10 @@ struct PoolsBenchCommand: AsyncParsableCommand {
         var latencyRate: Double
         var p50Ms: Double
         var p99Ms: Double
+        /// Where the p99 goes: inside serve (queue, pools, inference), and the Kafka legs in and out.
+        var inServeP99Ms: Double
+        var inputLegP99Ms: Double
+        var outputLegP99Ms: Double
     }
 
     func validate() throws {
@@ -71,7 +75,7 @@ struct PoolsBenchCommand: AsyncParsableCommand {
         let fullDepth = try throughput(speed: 0, poolWaitMs: 0, texts: texts)
         print(String(format: "full depth, no pools: %.1f msg/s (%d messages of %@, batch %d, %d threads)",
                      fullDepth, messages, (data as NSString).lastPathComponent, batch.maxBatch, threads.threads))
-        print("speed  pool-ms   msg/s  FLOPs-x  wall-x  wall/FLOPs  latency@msg/s   p50 ms   p99 ms")
+        print("speed  pool-ms   msg/s  FLOPs-x  wall-x  wall/FLOPs  latency@msg/s   p50 ms   p99 ms  p99 in serve / in / out")
         var rows: [Row] = []
         for speed in parsedSpeeds {
             let flops = try flopsSpeedup(bundle: bundle, texts: dataset.texts, speed: speed)
@@ -79,8 +83,9 @@ struct PoolsBenchCommand: AsyncParsableCommand {
             for poolWait in [0, maxPoolWaitMs] {
                 let row = try measure(speed: speed, poolWaitMs: poolWait, texts: texts, rate: rate, flops: flops, fullDepth: fullDepth)
                 rate = row.latencyRate
-                print(String(format: "%5.2f  %7d  %6.1f  %7.2f  %6.2f  %10.2f  %13.1f  %7.1f  %7.1f", speed, poolWait, row.messagesPerSecond,
-                             flops, row.wallSpeedup, row.wallSpeedup / flops, row.latencyRate, row.p50Ms, row.p99Ms))
+                print(String(format: "%5.2f  %7d  %6.1f  %7.2f  %6.2f  %10.2f  %13.1f  %7.1f  %7.1f  %7.1f / %.1f / %.1f", speed, poolWait,
+                             row.messagesPerSecond, flops, row.wallSpeedup, row.wallSpeedup / flops, row.latencyRate, row.p50Ms,
+                             row.p99Ms, row.inServeP99Ms, row.inputLegP99Ms, row.outputLegP99Ms))
                 rows.append(row)
             }
         }
@@ -105,7 +110,8 @@ struct PoolsBenchCommand: AsyncParsableCommand {
         let latency = try PipelineBenchKafka.latencyRun(
             cluster: cluster, input: "bench.in", output: "bench.out", texts: texts, rate: inputRate, seconds: latencySeconds)
         return Row(speed: speed, maxPoolWaitMs: poolWaitMs, messagesPerSecond: perSecond, flopsSpeedup: flops,
-                   wallSpeedup: perSecond / fullDepth, latencyRate: inputRate, p50Ms: latency.endToEnd.p50, p99Ms: latency.endToEnd.p99)
+                   wallSpeedup: perSecond / fullDepth, latencyRate: inputRate, p50Ms: latency.endToEnd.p50, p99Ms: latency.endToEnd.p99,
+                   inServeP99Ms: latency.inServe.p99, inputLegP99Ms: latency.inputLeg.p99, outputLegP99Ms: latency.outputLeg.p99)
     }
 
     private func throughput(speed: Float, poolWaitMs: Int, texts: [String]) throws -> Double {

@@ -63,9 +63,14 @@ final class EarlyExitTests: XCTestCase {
             XCTAssertEqual(one.map(\.exitLayer), other.map(\.exitLayer))
             for (a, b) in zip(one, other) { XCTAssertLessThan(Fixtures.maxAbsDifference(a.probabilities, b.probabilities), 1e-5) }
         }
-        XCTAssertEqual(shardSequences(lengths: [5, 5, 5, 5], tokens: 20, shards: 2), [0..<2, 2..<4])
-        XCTAssertEqual(shardSequences(lengths: [30, 1, 1], tokens: 32, shards: 2), [0..<1, 1..<3])
-        XCTAssertEqual(shardSequences(lengths: [7], tokens: 7, shards: 2), [0..<1])
+        // One array reused across calls, as the engine does: each call replaces what the last left.
+        var ranges: [Range<Int>] = []
+        shardSequences(lengths: [5, 5, 5, 5], tokens: 20, shards: 2, into: &ranges)
+        XCTAssertEqual(ranges, [0..<2, 2..<4])
+        shardSequences(lengths: [30, 1, 1], tokens: 32, shards: 2, into: &ranges)
+        XCTAssertEqual(ranges, [0..<1, 1..<3])
+        shardSequences(lengths: [7], tokens: 7, shards: 2, into: &ranges)
+        XCTAssertEqual(ranges, [0..<1])
     }
 
     func testPaddedBatchWithMaskEqualsPacked() throws {

@@ -3,6 +3,8 @@
 /// policy lets go leave, and the survivors' token rows are compacted so the next layer computes
 /// only them. speed 0 runs the teacher only (students are not evaluated); speed >= 1 exits
 /// everyone at layer 1.
+/// A warm engine (one that has run a batch at least as large) allocates nothing but the
+/// predictions it returns: scratch buffers and bookkeeping arrays keep their capacity.
 /// Not thread-safe: one caller at a time.
 public final class EarlyExitEngine {
     public let model: FastBERTModel
@@ -11,6 +13,9 @@ public final class EarlyExitEngine {
     let classifierScratch: [ClassifierScratch]
     let hidden = Buffer(), logits = Buffer()
     public internal(set) var counters: EngineCounters
+    /// `run`'s bookkeeping and `step`'s verdicts, kept between calls.
+    var runArrays = RunArrays()
+    var stepArrays = StepArrays()
 
     public init(model: FastBERTModel, threads: Int) throws {
         guard model.hasClassifiers else { throw EngineError.noClassifiers(model.headStatus) }
@@ -54,48 +59,83 @@ public final class EarlyExitEngine {
         try encoder.validate(batch)
         guard batch.count > 0 else { return [] }
         let h = model.config.hiddenSize
-        var results = [Prediction?](repeating: nil, count: batch.count)
+        var a = RunArrays()
+        swap(&a, &runArrays)
+        defer {
+            a.clear()
+            swap(&a, &runArrays)
+        }
         let state = hidden.reserve(batch.tokenCount * h)
         embed(batch, into: state)
         let tracing = traces != nil
 
-        var active = Array(0..<batch.count)  // original index of each surviving sequence
-        var starts = batch.starts, lengths = batch.lengths
+        // Element by element: generic bulk appends allocate in unoptimized builds, where the
+        // allocation tests run.
+        for i in 0..<batch.count {
+            a.results.append(nil)
+            a.active.append(i)  // original index of each surviving sequence
+            a.starts.append(batch.starts[i])
+            a.lengths.append(batch.lengths[i])
+            a.exits.append(SampleExit(policy: policy))
+        }
         var tokens = batch.tokenCount
-        var exits = [SampleExit](repeating: SampleExit(policy: policy), count: batch.count)
         for layer in 0..<numLayers {
-            let verdicts = step(layer: layer, rows: state, tokens: tokens, starts: starts, lengths: lengths, exits: &exits,
-                                evaluateAll: tracing, holdUntilTeacher: tracing)
-            guard verdicts.contains(where: { $0 != nil }) else { continue }
+            let anyScored = step(layer: layer, rows: state, tokens: tokens, starts: a.starts, lengths: a.lengths,
+                                 exits: &a.exits, evaluateAll: tracing, holdUntilTeacher: tracing)
+            guard anyScored else { continue }
             var kept = 0, keptTokens = 0
-            for (position, original) in active.enumerated() {
-                if let verdict = verdicts[position] {
+            for position in 0..<a.active.count {
+                let original = a.active[position]
+                if let verdict = stepArrays.verdicts[position] {
                     traces?[original].labels.append(verdict.label)
                     traces?[original].entropy.append(verdict.uncertainty)
                     traces?[original].topGap.append(verdict.topGap)
                     if let exit = verdict.exit {
-                        results[original] = exit
+                        a.results[original] = exit
                         continue
                     }
                 }
                 // Survivors move forward in place; order is kept, so rows never overlap wrongly.
-                if keptTokens != starts[position] {
-                    (state + keptTokens * h).update(from: state + starts[position] * h, count: lengths[position] * h)
+                if keptTokens != a.starts[position] {
+                    (state + keptTokens * h).update(from: state + a.starts[position] * h, count: a.lengths[position] * h)
                 }
-                active[kept] = original
-                exits[kept] = exits[position]
-                starts[kept] = keptTokens
-                lengths[kept] = lengths[position]
+                a.active[kept] = original
+                a.exits[kept] = a.exits[position]
+                a.starts[kept] = keptTokens
+                a.lengths[kept] = a.lengths[position]
                 kept += 1
-                keptTokens += lengths[position]
+                keptTokens += a.lengths[position]
             }
-            active.removeLast(active.count - kept)
-            exits.removeLast(exits.count - kept)
-            starts.removeLast(starts.count - kept)
-            lengths.removeLast(lengths.count - kept)
+            a.removeLast(a.active.count - kept)
             tokens = keptTokens
-            if active.isEmpty { break }
+            if a.active.isEmpty { break }
         }
-        return results.map { $0! }
+        return Array(unsafeUninitializedCapacity: batch.count) { predictions, count in
+            for i in 0..<batch.count { (predictions.baseAddress! + i).initialize(to: a.results[i]!) }
+            count = batch.count
+        }
+    }
+}
+
+/// `run`'s arrays: the surviving samples' original indices, rows, lengths and exit states, and
+/// the predictions so far.
+struct RunArrays {
+    var active: [Int] = [], starts: [Int] = [], lengths: [Int] = []
+    var exits: [SampleExit] = []
+    var results: [Prediction?] = []
+
+    mutating func removeLast(_ k: Int) {
+        active.removeLast(k)
+        exits.removeLast(k)
+        starts.removeLast(k)
+        lengths.removeLast(k)
+    }
+
+    mutating func clear() {
+        active.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
+        lengths.removeAll(keepingCapacity: true)
+        exits.removeAll(keepingCapacity: true)
+        results.removeAll(keepingCapacity: true)
     }
 }

@@ -11,6 +11,8 @@ public final class Encoder {
     let embeddings: EmbeddingWeights
     let layers: [EncoderLayerRuntime]
     let scratch: [EncoderScratch]
+    /// Each layer's shards of whole sequences, kept so that no layer allocates.
+    private var shards: [Range<Int>] = []
 
     public init(model: FastBERTModel, threads: Int) {
         config = model.config
@@ -44,10 +46,10 @@ public final class Encoder {
             matrixThreads.sharded(threads)
             return encoderLayerForwardSplit(layers[index], hidden: hidden, tokens: tokens, config: config, scratch: scratch)
         }
-        let shards = shardSequences(lengths: lengths, tokens: tokens, shards: threads)
+        shardSequences(lengths: lengths, tokens: tokens, shards: threads, into: &shards)
         matrixThreads.sharded(shards.count)
         let rows = UncheckedSendable(hidden)
-        parallelFor(shards.count, threads: threads) { k in
+        parallelFor(shards.count, threads: threads) { [shards] k in
             encoderLayerForward(layers[index], hidden: rows.value, starts: starts, lengths: lengths, sequences: shards[k],
                                 config: config, scratch: scratch[k])
         }

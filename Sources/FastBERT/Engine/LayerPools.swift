@@ -90,10 +90,10 @@ public final class LayerPools<Tag> {
             guard let oldest = pool.deadlines.min(), layer == 0 || flush || pool.tags.count >= target || oldest <= clock() else {
                 continue
             }
-            let verdicts = engine.step(layer: layer, rows: pool.rows.pointer, tokens: pool.tokens, starts: pool.starts,
-                                       lengths: pool.lengths, exits: &pool.exits)
-            for (sample, verdict) in verdicts.enumerated() {
-                if let exit = verdict?.exit {
+            _ = engine.step(layer: layer, rows: pool.rows.pointer, tokens: pool.tokens, starts: pool.starts,
+                            lengths: pool.lengths, exits: &pool.exits)
+            for sample in pool.tags.indices {
+                if let exit = engine.stepArrays.verdicts[sample]?.exit {
                     finished.append((pool.tags[sample], exit))
                 } else {
                     pools[layer + 1].append(rows: pool.rows.pointer + pool.starts[sample] * h, length: pool.lengths[sample], hiddenSize: h,

@@ -10,6 +10,14 @@ struct SampleExit {
     init(policy: ExitPolicy) { self.policy = policy }
 }
 
+/// `step`'s arrays: one verdict per sample, the samples scored and their rows, and the
+/// classifier's shards.
+struct StepArrays {
+    var verdicts: [ClassifierVerdict?] = []
+    var scored: [Int] = [], scoredStarts: [Int] = [], scoredLengths: [Int] = []
+    var shards: [Range<Int>] = []
+}
+
 /// What a layer's classifier said about one sample; `exit` is set when the sample leaves there.
 struct ClassifierVerdict {
     var label: Int
@@ -28,39 +36,54 @@ extension EarlyExitEngine {
 
     /// Runs encoder layer `layer` over the packed `rows`, then its classifier over the samples
     /// whose policy evaluates that layer (every sample with `evaluateAll`), and decides who leaves
-    /// (nobody before the teacher with `holdUntilTeacher`). One verdict per sample, nil where the
-    /// classifier did not run. Survivors' rows are left in place for the caller to move.
+    /// (nobody before the teacher with `holdUntilTeacher`). Leaves one verdict per sample in
+    /// `stepArrays.verdicts`, nil where the classifier did not run, and returns whether it ran
+    /// for anyone. Survivors' rows are left in place for the caller to move.
     func step(
         layer: Int, rows: UnsafeMutablePointer<Float>, tokens: Int, starts: [Int], lengths: [Int],
         exits: inout [SampleExit], evaluateAll: Bool = false, holdUntilTeacher: Bool = false
-    ) -> [ClassifierVerdict?] {
+    ) -> Bool {
         var clock = DispatchTime.now().uptimeNanoseconds
         encoder.layer(layer, hidden: rows, tokens: tokens, starts: starts, lengths: lengths)
         counters.encoderRows[layer] += tokens
         counters.encoderNanos[layer] += lap(&clock)
-        var verdicts = [ClassifierVerdict?](repeating: nil, count: lengths.count)
-        let scored = evaluateAll ? Array(lengths.indices) : lengths.indices.filter { exits[$0].policy.evaluates(layer: layer, numLayers: numLayers) }
-        guard !scored.isEmpty else { return verdicts }
+        var a = StepArrays()
+        swap(&a, &stepArrays)
+        defer { swap(&a, &stepArrays) }
+        a.verdicts.removeAll(keepingCapacity: true)
+        a.scored.removeAll(keepingCapacity: true)
+        for sample in 0..<lengths.count {
+            a.verdicts.append(nil)
+            if evaluateAll || exits[sample].policy.evaluates(layer: layer, numLayers: numLayers) { a.scored.append(sample) }
+        }
+        guard !a.scored.isEmpty else { return false }
         defer { counters.classifierNanos[layer] += lap(&clock) }
 
         let h = model.config.hiddenSize, labelCount = model.config.fastbert.numLabels
-        let everyone = scored.count == lengths.count
         // A subset is scored through its own starts and lengths; rows between them are still in
         // the classifier's token span, computed and ignored.
-        let scoredStarts = everyone ? starts : scored.map { starts[$0] }
-        let scoredLengths = everyone ? lengths : scored.map { lengths[$0] }
-        let logitRows = logits.reserve(scored.count * labelCount)
-        let shards = shardSequences(lengths: scoredLengths, tokens: scoredLengths.reduce(0, +), shards: encoder.threads)
-        encoder.matrixThreads.sharded(shards.count)
+        a.scoredStarts.removeAll(keepingCapacity: true)
+        a.scoredLengths.removeAll(keepingCapacity: true)
+        var scoredTokens = 0
+        for position in 0..<a.scored.count {
+            let sample = a.scored[position]
+            a.scoredStarts.append(starts[sample])
+            a.scoredLengths.append(lengths[sample])
+            scoredTokens += lengths[sample]
+        }
+        let logitRows = logits.reserve(a.scored.count * labelCount)
+        shardSequences(lengths: a.scoredLengths, tokens: scoredTokens, shards: encoder.threads, into: &a.shards)
+        encoder.matrixThreads.sharded(a.shards.count)
         let (input, output) = (UncheckedSendable(UnsafePointer(rows)), UncheckedSendable(logitRows))
-        parallelFor(shards.count, threads: encoder.threads) { [classifiers, classifierScratch] k in
+        parallelFor(a.shards.count, threads: encoder.threads) {
+            [classifiers, classifierScratch, scoredStarts = a.scoredStarts, scoredLengths = a.scoredLengths, shards = a.shards] k in
             classifierForward(classifiers[layer], hidden: input.value, hiddenSize: h, starts: scoredStarts, lengths: scoredLengths,
                               sequences: shards[k], scratch: classifierScratch[k], logits: output.value)
         }
-        counters.classifierSequences[layer] += scored.count
+        counters.classifierSequences[layer] += a.scored.count
         let isLast = layer == numLayers - 1
-        for (position, sample) in scored.enumerated() {
-            let row = logitRows + position * labelCount
+        for position in 0..<a.scored.count {
+            let sample = a.scored[position], row = logitRows + position * labelCount
             softmaxInPlace(row, count: labelCount)
             let u = normalizedEntropy(row, count: labelCount)
             var label = 0
@@ -76,9 +99,9 @@ extension EarlyExitEngine {
                 verdict.exit = Prediction(label: label, probabilities: probabilities, exitLayer: layer + 1, uncertainty: u)
                 counters.exits[layer] += 1
             }
-            verdicts[sample] = verdict
+            a.verdicts[sample] = verdict
         }
-        return verdicts
+        return true
     }
 
     /// Nanoseconds since `mark`, moving `mark` to now.

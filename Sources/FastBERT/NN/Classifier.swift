@@ -61,12 +61,12 @@ func classifierForward(
     linear(hidden, rows: tokens, weight: head.input.weight, bias: head.input.bias, into: reduced)
     tanhInPlace(reduced, count: tokens * c)
     linear(reduced, rows: tokens, weight: head.keyValue.weight, bias: head.keyValue.bias, into: keyValue)
-    for (row, s) in sequences.enumerated() { (cls + row * c).update(from: reduced + (starts[s] - base) * c, count: c) }
+    for s in sequences { (cls + (s - sequences.lowerBound) * c).update(from: reduced + (starts[s] - base) * c, count: c) }
     linear(cls, rows: b, weight: head.query.weight, bias: head.query.bias, into: query)
 
     let scale = 1 / Float(headSize).squareRoot()
-    for (row, s) in sequences.enumerated() {
-        let n = lengths[s]
+    for s in sequences {
+        let row = s - sequences.lowerBound, n = lengths[s]
         for h in 0..<head.heads {
             let q = query + row * c + h * headSize
             let k = keyValue + (starts[s] - base) * 2 * c + h * headSize

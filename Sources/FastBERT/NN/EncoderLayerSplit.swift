@@ -12,7 +12,6 @@ func encoderLayerForwardSplit(
     let context = scratch[0].context.reserve(tokens * h)
     let projected = scratch[0].projected.reserve(tokens * h)
     let intermediate = scratch[0].intermediate.reserve(tokens * ff)
-    let scores = scratch.map { UncheckedSendable($0.scores.reserve(tokens * tokens)) }
     let shared = UncheckedSendable((hidden: hidden, qkv: qkv, context: context, projected: projected,
                                     intermediate: intermediate))
 
@@ -22,9 +21,8 @@ func encoderLayerForwardSplit(
             let columns = (block * h + heads.lowerBound * d)..<(block * h + heads.upperBound * d)
             linear(p.hidden, rows: tokens, weight: layer.qkv.weight, bias: layer.qkv.bias, columns: columns, into: p.qkv)
         }
-        packedSelfAttention(qkv: p.qkv, starts: [0], lengths: [tokens], sequences: 0..<1, base: 0,
-                            heads: config.numHeads, headRange: heads, headSize: d, context: p.context,
-                            scores: scores[k].value)
+        sequenceSelfAttention(qkv: p.qkv, start: 0, length: tokens, heads: config.numHeads, headRange: heads, headSize: d,
+                              context: p.context, scores: scratch[k].scores.reserve(tokens * tokens))
     }
     /// projected <- input * weight^T (no bias: the sublayer ending adds it), by output columns.
     func project(_ input: UnsafeMutablePointer<Float>, _ weight: Tensor) {
