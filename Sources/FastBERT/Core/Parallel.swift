@@ -11,7 +11,8 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
 /// Runs `body(i)` for every i in 0..<count on up to `threads` threads, each taking the next
 /// unclaimed index when it comes free, and waits for all of them. Goes through `dispatch_apply_f`
 /// with a context pointer rather than `DispatchQueue.concurrentPerform`, whose closure is copied
-/// to the heap on every call: the engine runs this once per layer and must not allocate.
+/// to the heap on every call. A call still allocates up to twice: the box `withoutActuallyEscaping`
+/// makes for `body`, and at times a libdispatch continuation (EngineAllocationTests).
 func parallelFor(_ count: Int, threads: Int, _ body: (Int) -> Void) {
     let workers = min(count, threads)
     if workers <= 1 {

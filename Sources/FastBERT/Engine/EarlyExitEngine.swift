@@ -3,8 +3,9 @@
 /// policy lets go leave, and the survivors' token rows are compacted so the next layer computes
 /// only them. speed 0 runs the teacher only (students are not evaluated); speed >= 1 exits
 /// everyone at layer 1.
-/// A warm engine (one that has run a batch at least as large) allocates nothing but the
-/// predictions it returns: scratch buffers and bookkeeping arrays keep their capacity.
+/// A warm engine (one that has run a batch at least as large) keeps its scratch buffers and
+/// bookkeeping arrays: on one thread it allocates nothing but the predictions it returns; with
+/// more, each parallel section adds up to two allocations (see `parallelFor`).
 /// Not thread-safe: one caller at a time.
 public final class EarlyExitEngine {
     public let model: FastBERTModel
