@@ -52,7 +52,7 @@ struct CalibrateCommand: ParsableCommand {
         let bundle = try model.bundle(threads: threads, tokens: tokens)
         let data = try dataOptions.read(withLabels: true, seed: seed)
         let report = try CalibrationJob.run(
-            bundle: bundle, data: data, dataName: try dataOptions.requiredPath(), budget: maxDrop, z: z, batchSize: batch.maxBatch,
+            bundle: bundle, data: data, dataName: Self.fullPath(try dataOptions.requiredPath()), budget: maxDrop, z: z, batchSize: batch.maxBatch,
             repeats: repeats)
         print(String(format: "calibrate: full depth %.2f%% on %d examples; budget %.2f points (+%.2f standard errors)",
                      report.fullDepthAccuracy * 100, data.count, maxDrop, z))
@@ -66,5 +66,11 @@ struct CalibrateCommand: ParsableCommand {
         guard !dryRun else { return }
         try report.chosen.write(to: model.model)
         print("calibrate: written to \(CalibratedExit.path(in: model.model))")
+    }
+
+    /// The data file as exit-policy.json records it: a path relative to where calibrate ran
+    /// would name another file, or none, wherever the policy is read.
+    static func fullPath(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
     }
 }

@@ -42,6 +42,22 @@ final class CalibrateCommandTests: XCTestCase {
         XCTAssertTrue(eval.stdout.contains("calibrated"), eval.stdout)
     }
 
+    /// Calibrated from the data's folder with `--data dev.tsv`: the policy names the file by its
+    /// full path, which still finds it from anywhere else.
+    func testThePolicyNamesItsDataByItsFullPath() async throws {
+        let (model, data) = try modelAndData()
+        let child = try ChildProcess(["calibrate", "--model", model, "--data", "dev.tsv", "--max-drop", "0.5", "--repeats", "1"],
+                                     directory: model)
+        let status = await child.wait(timeout: .seconds(60))
+        XCTAssertEqual(status, 0, child.stderr)
+        let policy = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: model + "/exit-policy.json")))
+            as? [String: Any]
+        let recorded = try XCTUnwrap(policy?["data"] as? String)
+        XCTAssertTrue(recorded.hasPrefix("/"), recorded)
+        XCTAssertEqual(URL(fileURLWithPath: recorded).resolvingSymlinksInPath().path,
+                       URL(fileURLWithPath: data).resolvingSymlinksInPath().path)
+    }
+
     func testExitCalibratedWithoutAPolicyFileNamesTheFix() async throws {
         let (model, _) = try modelAndData()
         for arguments in [["classify", "--model", model, "--exit", "calibrated", "good film"],

@@ -22,8 +22,9 @@ final class ChildProcess: @unchecked Sendable {
         return candidates[0].appendingPathComponent("fastbert").path
     }
 
-    /// `environment` entries are added to this process's environment.
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    /// `environment` entries are added to this process's environment; `directory` is the
+    /// child's working directory (this process's by default).
+    init(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws {
         let dir = NSTemporaryDirectory() + "fastbert-child-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         stdoutPath = dir + "/stdout"
@@ -36,6 +37,7 @@ final class ChildProcess: @unchecked Sendable {
         }
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         }
